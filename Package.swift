@@ -1,0 +1,79 @@
+// swift-tools-version:6.2
+// Pinhole: a single-binary WebRTC camera endpoint. Layers and their rules: ../shared/DESIGN.md.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// A C library reached through pkg-config, installed from Debian by `make deps`.
+func system(_ name: String, _ pkgConfig: String, _ apt: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/C/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "pinhole",
+    products: [
+        .executable(name: "pinhole", targets: ["pinhole"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // C edges: system libraries and the one shim target.
+        system("CVPX", "vpx", "libvpx-dev"),
+        system("COpus", "opus", "libopus-dev"),
+        system("CALSA", "alsa", "libasound2-dev"),
+        system("CV4L2", "libv4l2", "libv4l-dev"),
+        system("COpenSSL", "openssl", "libssl-dev"),
+        system("CSRTP", "libsrtp2", "libsrtp2-dev"),
+        system("CGPIOD", "libgpiod", "libgpiod-dev"),
+        .target(name: "CPinholeShims", dependencies: ["CVPX", "COpus", "COpenSSL"], path: "Sources/C/CPinholeShims"),
+
+        // Layer 1: wire formats, no I/O, no C.
+        .target(name: "SDP", swiftSettings: strict),
+        .target(name: "STUN", swiftSettings: strict),
+        .target(name: "RTP", swiftSettings: strict),
+        .target(name: "RTCP", swiftSettings: strict),
+
+        // Layer 2: protocol engines, no sockets.
+        .target(name: "ICE", dependencies: ["STUN"], swiftSettings: strict),
+        .target(name: "DTLS", dependencies: ["COpenSSL", "CPinholeShims"], swiftSettings: strict),
+        .target(name: "SRTP", dependencies: ["CSRTP"], swiftSettings: strict),
+
+        // Layer 3: media.
+        .target(name: "Media", dependencies: ["RTP"], swiftSettings: strict),
+        .target(name: "Codecs", dependencies: ["Media", "CVPX", "COpus", "CPinholeShims"], swiftSettings: strict),
+
+        // Layer 4: transport.
+        .target(
+            name: "Transport",
+            dependencies: ["ICE", "STUN", "DTLS", "SRTP", "RTP", "RTCP", "Media",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
+        // Layer 5: the agent.
+        .target(
+            name: "Agent",
+            dependencies: ["SDP", "Transport", "Media", "Codecs", "DTLS",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
+        // Layer 6: the executable.
+        .executableTarget(
+            name: "pinhole",
+            dependencies: ["Agent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+
+        .testTarget(name: "WireFormatTests", dependencies: ["SDP", "STUN", "RTP", "RTCP", "ICE"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["DTLS", "SRTP", "RTP"], swiftSettings: strict),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "Codecs", "RTP"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,130 @@
+/// The generic structure of an SDP document (RFC 8866 §5): session-level lines, then media
+/// sections each opened by an `m=` line. Interpretation for WebRTC lives in `Offer`.
+public struct SessionDescription: Sendable {
+    public var sessionLines: [SDPLine]
+    public var media: [MediaDescription]
+
+    /// Limits on untrusted input, checked before any interpretation.
+    public struct Limits: Sendable {
+        public var maxBytes = 64 * 1024
+        public var maxLines = 1_000
+        public var maxLineLength = 4_096
+        public var maxMediaSections = 16
+        public init() {}
+    }
+
+    public static func parse(_ text: String, limits: Limits = Limits()) throws(SDPError) -> SessionDescription {
+        guard text.utf8.count <= limits.maxBytes else {
+            throw SDPError(line: 0, text: "", reason: "body is \(text.utf8.count) bytes, the limit is \(limits.maxBytes)")
+        }
+        let rawLines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        let lines = rawLines.enumerated().filter { !$0.element.isEmpty }
+        guard lines.count <= limits.maxLines else {
+            throw SDPError(line: 0, text: "", reason: "\(lines.count) lines, the limit is \(limits.maxLines)")
+        }
+        var description = SessionDescription(sessionLines: [], media: [])
+        for (index, raw) in lines {
+            let line = try SDPLine(parsing: raw.hasSuffix("\r") ? raw.dropLast() : raw, number: index + 1, limits: limits)
+            if index == lines.first!.offset, line.type != "v" || line.value != "0" {
+                throw SDPError(line: line.number, text: line.text, reason: "an SDP body starts with v=0")
+            }
+            if line.type == "m" {
+                guard description.media.count < limits.maxMediaSections else {
+                    throw SDPError(line: line.number, text: line.text, reason: "more than \(limits.maxMediaSections) m-lines")
+                }
+                description.media.append(try MediaDescription(mLine: line))
+            } else if description.media.isEmpty {
+                description.sessionLines.append(line)
+            } else {
+                description.media[description.media.count - 1].lines.append(line)
+            }
+        }
+        guard !lines.isEmpty else { throw SDPError(line: 0, text: "", reason: "empty body") }
+        return description
+    }
+
+    /// Session-level `a=` attributes named `name`.
+    public func attributes(_ name: String) -> [SDPAttribute] { sessionLines.attributes(name) }
+}
+
+/// One `<type>=<value>` line with its 1-based line number, for error messages.
+public struct SDPLine: Sendable {
+    public var type: Character
+    public var value: Substring
+    public var number: Int
+    public var text: String { "\(type)=\(value)" }
+
+    init(parsing raw: Substring, number: Int, limits: SessionDescription.Limits) throws(SDPError) {
+        guard raw.utf8.count <= limits.maxLineLength else {
+            throw SDPError(line: number, text: String(raw.prefix(80)), reason: "line longer than \(limits.maxLineLength) bytes")
+        }
+        guard raw.count >= 2, let type = raw.first, type.isASCII, type.isLowercase,
+              raw[raw.index(after: raw.startIndex)] == "=" else {
+            throw SDPError(line: number, text: String(raw.prefix(80)), reason: "not of the form <letter>=<value>")
+        }
+        guard !raw.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" }) else {
+            throw SDPError(line: number, text: String(raw.prefix(80)), reason: "control character in line")
+        }
+        self.type = type
+        self.value = raw.dropFirst(2)
+        self.number = number
+    }
+}
+
+/// An `a=name:value` or `a=name` attribute.
+public struct SDPAttribute: Sendable {
+    public var name: Substring
+    public var value: Substring
+    public var line: SDPLine
+}
+
+extension [SDPLine] {
+    func attributes(_ name: String) -> [SDPAttribute] {
+        compactMap { line in
+            guard line.type == "a" else { return nil }
+            let parts = line.value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0] == name else { return nil }
+            return SDPAttribute(name: parts[0], value: parts.count > 1 ? parts[1] : "", line: line)
+        }
+    }
+}
+
+/// A media section: the `m=` line (RFC 8866 §5.14) and the lines under it.
+public struct MediaDescription: Sendable {
+    public var kind: Substring
+    public var port: Int
+    public var proto: Substring
+    public var formats: [Substring]
+    public var mLine: SDPLine
+    public var lines: [SDPLine] = []
+
+    init(mLine: SDPLine) throws(SDPError) {
+        let fields = mLine.value.split(separator: " ")
+        guard fields.count >= 4, let port = Int(fields[1].split(separator: "/")[0]), (0...65535).contains(port) else {
+            throw SDPError(line: mLine.number, text: mLine.text, reason: "expected m=<media> <port> <proto> <fmt> ...")
+        }
+        kind = fields[0]
+        self.port = port
+        proto = fields[2]
+        formats = Array(fields[3...])
+        self.mLine = mLine
+    }
+
+    public func attributes(_ name: String) -> [SDPAttribute] { lines.attributes(name) }
+    public func has(_ name: String) -> Bool { !attributes(name).isEmpty }
+}
+
+/// A rejected SDP: which line and why, so a 400 can name it.
+public struct SDPError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var text: String
+    public var reason: String
+
+    public init(line: Int, text: String, reason: String) {
+        self.line = line
+        self.text = text
+        self.reason = reason
+    }
+
+    public var description: String { line == 0 ? reason : "line \(line) (\(text)): \(reason)" }
+}

@@ -1,0 +1,131 @@
+/// A STUN message (RFC 8489 §5):
+///
+///      0                   1                   2                   3
+///      0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+///     |0 0|     STUN Message Type     |         Message Length        |
+///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+///     |                         Magic Cookie                          |
+///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+///     |                     Transaction ID (96 bits)                  |
+///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+public struct STUNMessage: Sendable, Equatable {
+    public static let magicCookie: UInt32 = 0x2112_A442
+    public static let headerLength = 20
+
+    public var messageClass: STUNClass
+    public var method: STUNMethod
+    public var transactionID: [UInt8]
+    /// Attributes up to MESSAGE-INTEGRITY and FINGERPRINT, in order; later ones are ignored (§14.5).
+    public var attributes: [STUNAttribute]
+    /// The bytes as received, kept to check MESSAGE-INTEGRITY and FINGERPRINT.
+    public var raw: [UInt8]
+
+    public func attribute(_ type: STUNAttributeType) -> STUNAttribute? {
+        attributes.first { $0.type == type }
+    }
+
+    /// Cheap test for RFC 7983 demultiplexing and for STUN framing (§5: two zero bits, magic cookie).
+    public static func looksLikeSTUN(_ bytes: some Collection<UInt8>) -> Bool {
+        guard bytes.count >= headerLength else { return false }
+        let b = Array(bytes.prefix(8))
+        return b[0] & 0xC0 == 0 && readUInt32(b, 4) == magicCookie
+    }
+}
+
+public enum STUNClass: UInt16, Sendable {
+    case request = 0b00, indication = 0b01, successResponse = 0b10, errorResponse = 0b11
+}
+
+public struct STUNMethod: RawRepresentable, Hashable, Sendable {
+    public var rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public static let binding = STUNMethod(rawValue: 0x001)
+}
+
+public struct STUNAttribute: Sendable, Equatable {
+    public var type: STUNAttributeType
+    public var value: [UInt8]
+    /// Offset of the attribute's header within `STUNMessage.raw`.
+    public var offset: Int
+}
+
+public enum STUNError: Error, Equatable, Sendable {
+    case tooShort(length: Int)
+    case notSTUN(reason: String)
+    case badLength(declared: Int, available: Int)
+    case truncatedAttribute(type: UInt16, offset: Int)
+}
+
+extension STUNMessage {
+    /// Parses a datagram; never traps on any input.
+    public static func parse(_ bytes: [UInt8]) throws(STUNError) -> STUNMessage {
+        guard bytes.count >= headerLength else { throw .tooShort(length: bytes.count) }
+        guard bytes[0] & 0xC0 == 0 else { throw .notSTUN(reason: "first two bits not zero") }
+        guard readUInt32(bytes, 4) == magicCookie else { throw .notSTUN(reason: "no magic cookie") }
+        let length = Int(readUInt16(bytes, 2))
+        guard length % 4 == 0, headerLength + length == bytes.count else {
+            throw .badLength(declared: length, available: bytes.count - headerLength)
+        }
+        let type = readUInt16(bytes, 0)
+        // Class bits C1 C0 sit at positions 8 and 4 of the type (§5).
+        let classBits = (type >> 7) & 0b10 | (type >> 4) & 0b01
+        let method = (type & 0x000F) | (type >> 1) & 0x0070 | (type >> 2) & 0x0F80
+        return STUNMessage(
+            messageClass: STUNClass(rawValue: classBits)!,
+            method: STUNMethod(rawValue: method),
+            transactionID: Array(bytes[8..<20]),
+            attributes: try parseAttributes(bytes),
+            raw: bytes)
+    }
+
+    private static func parseAttributes(_ bytes: [UInt8]) throws(STUNError) -> [STUNAttribute] {
+        var attributes: [STUNAttribute] = []
+        var offset = headerLength
+        var sawIntegrity = false
+        while offset < bytes.count {
+            guard offset + 4 <= bytes.count else { throw .truncatedAttribute(type: 0, offset: offset) }
+            let type = STUNAttributeType(rawValue: readUInt16(bytes, offset))
+            let length = Int(readUInt16(bytes, offset + 2))
+            guard offset + 4 + length <= bytes.count else { throw .truncatedAttribute(type: type.rawValue, offset: offset) }
+            let attribute = STUNAttribute(type: type, value: Array(bytes[offset + 4..<offset + 4 + length]), offset: offset)
+            // §14.5: after MESSAGE-INTEGRITY only MESSAGE-INTEGRITY-SHA256 and FINGERPRINT count.
+            if !sawIntegrity || type == .fingerprint || type == .messageIntegritySHA256 { attributes.append(attribute) }
+            if type == .messageIntegrity { sawIntegrity = true }
+            offset += 4 + (length + 3) & ~3
+        }
+        return attributes
+    }
+
+    /// Checks MESSAGE-INTEGRITY (HMAC-SHA1, §14.5) with the short-term credential `key`.
+    public func hasValidIntegrity(key: [UInt8]) -> Bool {
+        guard let mi = attribute(.messageIntegrity), mi.value.count == 20 else { return false }
+        var covered = Array(raw[0..<mi.offset])
+        // The length field counts up to and including MESSAGE-INTEGRITY.
+        let adjusted = UInt16(mi.offset + 24 - Self.headerLength)
+        covered[2] = UInt8(adjusted >> 8)
+        covered[3] = UInt8(adjusted & 0xFF)
+        return constantTimeEqual(SHA1.hmac(key: key, message: covered), mi.value)
+    }
+
+    /// Checks FINGERPRINT (§14.7) when present; a message without one passes.
+    public var hasValidFingerprint: Bool {
+        guard let fp = attribute(.fingerprint) else { return true }
+        guard fp.value.count == 4, fp.offset + 8 == raw.count else { return false }
+        return CRC32.checksum(raw[0..<fp.offset]) ^ fingerprintXOR == readUInt32(fp.value, 0)
+    }
+}
+
+let fingerprintXOR: UInt32 = 0x5354_554E
+
+func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    var diff: UInt8 = 0
+    for i in a.indices { diff |= a[i] ^ b[i] }
+    return diff == 0
+}
+
+func readUInt16(_ b: [UInt8], _ i: Int) -> UInt16 { UInt16(b[i]) << 8 | UInt16(b[i + 1]) }
+func readUInt32(_ b: [UInt8], _ i: Int) -> UInt32 {
+    UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
+}
