@@ -1,0 +1,94 @@
+import Testing
+import Synchronization
+@testable import Media
+@testable import Codecs
+import RTP
+
+@Suite struct TestPatternTests {
+    @Test func blockCodeRoundTripsThroughTheLumaPlane() {
+        var pattern = TestPattern(width: 320, height: 240)
+        let frame = pattern.render(counter: 0xDEAD_BEEF, wallClockMilliseconds: 1_764_115_200_123)
+        let code = BlockCode.read(luma: Array(frame.data.prefix(frame.lumaCount)), width: frame.width)
+        #expect(code == BlockCode(frameCounter: 0xDEAD_BEEF, wallClockMilliseconds: 1_764_115_200_123))
+    }
+
+    @Test func corruptedCodeIsRejectedByItsChecksum() {
+        var pattern = TestPattern(width: 320, height: 240)
+        var frame = pattern.render(counter: 5, wallClockMilliseconds: 1_000)
+        // Flip the first block of the counter.
+        let x = BlockCode.margin + BlockCode.block / 2, y = BlockCode.margin + BlockCode.block / 2
+        frame.data[y * frame.width + x] = frame.data[y * frame.width + x] > 128 ? 16 : 235
+        #expect(BlockCode.read(luma: frame.data, width: frame.width) == nil)
+    }
+
+    @Test func consecutiveFramesDiffer() {
+        var pattern = TestPattern(width: 64, height: 64)
+        let a = pattern.render(counter: 1, wallClockMilliseconds: 0).data
+        let b = pattern.render(counter: 2, wallClockMilliseconds: 0).data
+        #expect(a != b)
+    }
+
+    @Test func toneIsOneKilohertz() {
+        var tone = ToneGenerator()
+        let samples = tone.next(count: 960) + tone.next(count: 960) + tone.next(count: 1)
+        // 40 ms of 1 kHz starting on a zero: 40 rising zero crossings after the first sample,
+        // and the phase carries across chunks.
+        let crossings = zip(samples, samples.dropFirst()).filter { $0 < 0 && $1 >= 0 }.count
+        #expect(crossings == 40)
+        #expect(samples.max()! > 8_000 && samples.max()! < 8_300)
+    }
+}
+
+@Suite struct CodecTests {
+    @Test func vp8StartsWithAKeyframeAndHonoursRequests() throws {
+        let encoder = try VP8Encoder(.init(width: 320, height: 240, fps: 30, bitrateKbps: 500))
+        var pattern = TestPattern(width: 320, height: 240)
+        var keyframes: [Bool] = []
+        for i in 0..<10 {
+            let frames = try encoder.encode(pattern.render(counter: UInt32(i), wallClockMilliseconds: 0),
+                                            timestamp90kHz: UInt64(i) * 3000, forceKeyframe: i == 6)
+            #expect(frames.count == 1)  // no lag: one frame out per frame in
+            keyframes += frames.map(\.isKeyframe)
+        }
+        #expect(keyframes == [true, false, false, false, false, false, true, false, false, false])
+        try encoder.setTargetBitrate(kbps: 200)
+    }
+
+    @Test func opusEncodesTwentyMillisecondFrames() throws {
+        let encoder = try OpusEncoder(channels: 1)
+        var tone = ToneGenerator()
+        let packet = try encoder.encode(tone.next(count: encoder.frameSize))
+        #expect(packet.count > 10 && packet.count < 400)
+        // TOC byte (RFC 6716 §3.1): config for 20 ms CELT fullband is 31; code 0 = one frame.
+        #expect(packet[0] >> 3 == 31 || packet[0] >> 3 == 15 || packet[0] >> 3 == 3)
+    }
+}
+
+@Suite struct PipelineTests {
+    @Test func videoPipelinePacketizesOnceAndContinuesAcrossRestart() async throws {
+        let batches = Mutex<[MediaBatch]>([])
+        let pipeline = VideoPipeline(ssrc: SSRC(42), payloadType: 96, bitrateKbps: 300) { batch in
+            batches.withLock { $0.append(batch) }
+        }
+        let start = { pipeline.start(source: { TestPatternSource(width: 160, height: 120, fps: 50) },
+                                     encoder: { try VP8Encoder(.init(width: 160, height: 120, fps: 50, bitrateKbps: 300)) }) }
+        start()
+        try await Task.sleep(for: .milliseconds(300))
+        pipeline.stop()
+        try await Task.sleep(for: .milliseconds(100))
+        start()
+        try await Task.sleep(for: .milliseconds(300))
+        pipeline.stop()
+        try await Task.sleep(for: .milliseconds(100))
+
+        let all = batches.withLock { $0 }
+        #expect(all.count >= 10)
+        #expect(all.first?.isKeyframe == true)
+        let sequence = all.flatMap(\.packets).compactMap { $0.header?.sequenceNumber }
+        #expect(zip(sequence, sequence.dropFirst()).allSatisfy { $0.next() == $1 })
+        // The restart resumed at a keyframe.
+        #expect(all.filter(\.isKeyframe).count >= 2)
+        #expect(all.flatMap(\.packets).allSatisfy { $0.bytes.count <= VideoPipeline.maxPacket })
+        #expect(pipeline.runner.stats.framesEncoded == all.count)
+    }
+}
