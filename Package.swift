@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
     ],
     targets: [
         // C edges: system libraries and the one shim target.
@@ -59,8 +60,9 @@ let package = Package(
         // Layer 5: the agent.
         .target(
             name: "Agent",
-            dependencies: ["SDP", "Transport", "Media", "Codecs", "DTLS",
+            dependencies: ["SDP", "ICE", "STUN", "RTP", "Transport", "Media", "Codecs", "DTLS",
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 

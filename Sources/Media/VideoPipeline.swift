@@ -11,20 +11,21 @@ public final class VideoPipeline: Sendable {
     public let ssrc: SSRC
     private let sink: MediaSink
     private let timestampOffset = UInt32.random(in: 0...UInt32.max)
-    private let keyframeRequested = Atomic<Bool>(true)
+    private let keyframes: KeyframeRequests
     private let targetKbps: Atomic<Int>
     private let packetizing: Mutex<(payloader: VP8Payloader, packetizer: RTPPacketizer)>
 
-    public init(ssrc: SSRC, payloadType: UInt8, bitrateKbps: Int, sink: @escaping MediaSink) {
+    public init(ssrc: SSRC, payloadType: UInt8, bitrateKbps: Int, keyframes: KeyframeRequests = KeyframeRequests(),
+                sink: @escaping MediaSink) {
         self.ssrc = ssrc
+        self.keyframes = keyframes
         self.sink = sink
         targetKbps = Atomic(bitrateKbps)
         packetizing = Mutex((VP8Payloader(pictureID: .random(in: 0...0x7FFF)),
                              RTPPacketizer(ssrc: ssrc, payloadType: payloadType, firstSequenceNumber: SequenceNumber(.random(in: 0...0x7FFF)))))
     }
 
-    /// Asks for a keyframe on the next frame: a viewer joined or lost a picture (PLI/FIR).
-    public func requestKeyframe() { keyframeRequested.store(true, ordering: .relaxed) }
+    public func requestKeyframe() { keyframes.request() }
 
     public func setTargetBitrate(kbps: Int) { targetKbps.store(kbps, ordering: .relaxed) }
     public var targetBitrateKbps: Int { targetKbps.load(ordering: .relaxed) }
@@ -48,7 +49,7 @@ public final class VideoPipeline: Sendable {
     public func stop() { runner.stop() }
 
     private func encodeAndSend(_ frame: CapturedFrame, encoder: any VideoEncoder) throws {
-        let force = keyframeRequested.exchange(false, ordering: .relaxed)
+        let force = keyframes.take()
         let timestamp90kHz = frame.monotonicNanoseconds * 9 / 100_000
         let started = MediaClock.monotonicNanoseconds()
         let encoded = try encoder.encode(frame.picture, timestamp90kHz: timestamp90kHz, forceKeyframe: force)
@@ -64,6 +65,15 @@ public final class VideoPipeline: Sendable {
                             monotonicNanoseconds: frame.monotonicNanoseconds, isKeyframe: output.isKeyframe))
         }
     }
+}
+
+/// Pending keyframe requests, shared by whoever asks (a viewer joining, PLI, FIR) and the
+/// video pipeline that honours them on its next frame; many requests make one keyframe.
+public final class KeyframeRequests: Sendable {
+    private let pending = Atomic<Bool>(false)
+    public init() {}
+    public func request() { pending.store(true, ordering: .relaxed) }
+    func take() -> Bool { pending.exchange(false, ordering: .relaxed) }
 }
 
 /// Capture → Opus → RTP (RFC 7587: one Opus frame per packet), once for all viewers.

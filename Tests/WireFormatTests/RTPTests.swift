@@ -71,3 +71,13 @@ import Testing
         #expect(RTCPPacket.parseCompound([0x81, 201, 0x00, 0x07, 0, 0, 0, 1]).isEmpty)
     }
 }
+
+@Suite struct SourceDescriptionTests {
+    @Test func cnameChunkIsPaddedToAWordWithAnEndItem() {
+        var bytes: [UInt8] = []
+        SourceDescription(ssrc: 7, cname: "pinhole").serialize(into: &bytes)
+        // 4 header + 4 SSRC + (1 type + 1 length + 7 name + 1 END = 10, padded to 12).
+        #expect(bytes == [0x81, 202, 0x00, 0x04, 0, 0, 0, 7, 1, 7] + Array("pinhole".utf8) + [0, 0, 0])
+        #expect(RTCPPacket.parseCompound(bytes) == [.raw(packetType: 202, count: 1, body: Array(bytes[4...]))])
+    }
+}

@@ -1,0 +1,58 @@
+public import Logging
+internal import Hummingbird
+internal import DTLS
+internal import Transport
+internal import STUN
+internal import Media
+
+/// Wires the layers together and runs until SIGTERM or SIGINT.
+public struct Agent: Sendable {
+    public let configuration: Configuration
+    public let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let plan = try configuration.mediaPlan()
+        let udp = try TransportAddress(parsing: configuration.udp)
+        let http = try TransportAddress(parsing: configuration.http)
+        let certificate = try DTLSCertificate()
+        let keyframes = KeyframeRequests()
+        let transport = try MediaTransport(binding: udp, dtlsContext: DTLSContext(certificate: certificate),
+                                           logger: logger, onKeyframeRequest: keyframes.request)
+        let streamer = Streamer(configuration: configuration, plan: plan, keyframes: keyframes, sink: transport.send)
+        let candidates = try hostCandidates(bound: transport.localAddress)
+        let whep = WHEPService(transport: transport, certificate: certificate, candidates: candidates,
+                               streamer: streamer, maxViewers: configuration.maxViewers)
+        transport.start()
+        streamer.start()
+        defer {
+            streamer.stop()
+            transport.stop()
+        }
+
+        let router = Router()
+        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, startedAt: MediaClock.monotonicNanoseconds()).add(to: router)
+        let app = Application(router: router, configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
+                              onServerRunning: { [logger] channel in
+                                  logger.info("pinhole ready", metadata: [
+                                      "http": "\(channel.localAddress.map { "\($0)" } ?? configuration.http)",
+                                      "udp": "\(transport.localAddress)", "candidates": "\(candidates.map(\.description))",
+                                      "video": "\(plan.video.rawValue)", "audio": "\(plan.audio.rawValue)"])
+                              },
+                              logger: logger)
+        try await app.runService()
+    }
+
+    /// The bound address, or every interface address when bound to a wildcard, plus `--advertise`.
+    func hostCandidates(bound: TransportAddress) throws -> [TransportAddress] {
+        var result = bound.isWildcard ? interfaceAddresses(sameFamilyAs: bound) : [bound]
+        for text in configuration.advertise {
+            result.append(try TransportAddress(parsing: text, defaultPort: bound.port))
+        }
+        return result.isEmpty ? [bound] : result
+    }
+}

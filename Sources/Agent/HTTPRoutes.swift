@@ -1,0 +1,85 @@
+internal import Hummingbird
+internal import NIOCore
+internal import HTTPTypes
+internal import FoundationEssentials
+internal import Transport
+internal import Media
+
+/// The HTTP contract of DESIGN.md: WHEP, status, stream control and the viewer page.
+struct HTTPRoutes: Sendable {
+    let whep: WHEPService
+    let streamer: Streamer
+    let transport: MediaTransport
+    let startedAt: UInt64
+
+    static let maxOfferBytes = 64 * 1024
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.add(middleware: CORSMiddleware(
+            allowOrigin: .originBased, allowHeaders: [.contentType, .authorization, .ifMatch],
+            allowMethods: [.get, .post, .patch, .delete, .options], exposedHeaders: ["Location", "ETag", "Link"]))
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: ViewerPage.html)))
+        }
+        router.post("/whep") { request, _ in try await createSession(request) }
+        router.on("/whep", method: .options) { _, _ in
+            Response(status: .noContent, headers: [.acceptPost: "application/sdp", .allow: "OPTIONS, POST"])
+        }
+        router.delete("/whep/sessions/:id") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard whep.deleteSession(id: id) else { return Self.error(.notFound, "unknown session", "no session \(id)") }
+            return Response(status: .ok)
+        }
+        router.get("/api/status") { _, _ in try json(status()) }
+        router.post("/api/stream/start") { _, _ in streamer.start(); return try json(status()) }
+        router.post("/api/stream/stop") { _, _ in streamer.stop(); return try json(status()) }
+        router.post("/api/stream/toggle") { _, _ in streamer.toggle(); return try json(status()) }
+    }
+
+    func createSession(_ request: Request) async throws -> Response {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/sdp") == true else {
+            return Self.error(.unsupportedMediaType, "unsupported content type", "POST /whep takes application/sdp")
+        }
+        let body: ByteBuffer
+        do { body = try await request.body.collect(upTo: Self.maxOfferBytes) } catch {
+            return Self.error(.contentTooLarge, "offer too large", "the limit is \(Self.maxOfferBytes) bytes")
+        }
+        do {
+            let created = try whep.createSession(offerText: String(buffer: body))
+            return Response(status: .created, headers: [.contentType: "application/sdp", .location: "/whep/sessions/\(created.id)",
+                                                        .eTag: created.etag],
+                            body: .init(byteBuffer: ByteBuffer(string: created.answer)))
+        } catch .badOffer(let detail) {
+            return Self.error(.badRequest, "malformed or unsupported offer", detail)
+        } catch .full {
+            var response = Self.error(.serviceUnavailable, "viewer limit reached", "try again later")
+            response.headers[.retryAfter] = "5"
+            return response
+        }
+    }
+
+    func status() -> StatusReport {
+        let now = MediaClock.monotonicNanoseconds()
+        let viewers = transport.viewers.map { StatusReport.ViewerReport($0, now: now) }
+        return StatusReport(streaming: streamer.isStreaming, uptimeSeconds: Double(now - startedAt) / 1e9,
+                            viewerCount: viewers.count, viewers: viewers,
+                            video: streamer.videoReport(), audio: streamer.audioReport())
+    }
+
+    func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ error: String, _ detail: String) -> Response {
+        struct Body: Encodable { let error: String; let detail: String }
+        let data = (try? JSONEncoder().encode(Body(error: error, detail: detail))) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension HTTPField.Name {
+    static let acceptPost = Self("Accept-Post")!
+}

@@ -1,0 +1,62 @@
+internal import Transport
+internal import Media
+
+/// The body of `GET /api/status`.
+struct StatusReport: Codable, Sendable {
+    public var streaming: Bool
+    public var uptimeSeconds: Double
+    public var viewerCount: Int
+    public var viewers: [ViewerReport]
+    public var video: VideoReport?
+    public var audio: AudioReport?
+
+    public struct ViewerReport: Codable, Sendable {
+        public var id: String
+        public var address: String?
+        public var state: String
+        public var connectedSeconds: Double?
+        public var packetsSent: Int
+        public var bytesSent: Int
+        public var keyframeRequests: Int
+        public var receiverReports: Int
+    }
+
+    public struct VideoReport: Codable, Sendable {
+        public var source: String
+        public var codec = "VP8"
+        public var width: Int
+        public var height: Int
+        public var fps: Int
+        public var bitrateKbps: Int
+        public var framesEncoded: Int
+        public var keyframes: Int
+        public var bytesEncoded: Int
+        public var lastEncodeMilliseconds: Double
+        public var errors: Int
+        public var lastError: String?
+    }
+
+    public struct AudioReport: Codable, Sendable {
+        public var source: String
+        public var codec = "opus"
+        public var sampleRate = 48_000
+        public var channels: Int
+        public var framesEncoded: Int
+        public var bytesEncoded: Int
+        public var errors: Int
+        public var lastError: String?
+    }
+}
+
+extension StatusReport.ViewerReport {
+    init(_ v: ViewerStatus, now: UInt64) {
+        id = v.id
+        address = v.address
+        state = v.state
+        connectedSeconds = v.connectedAtMonotonicNanoseconds.map { Double(now - $0) / 1e9 }
+        packetsSent = v.packetsSent
+        bytesSent = v.bytesSent
+        keyframeRequests = v.keyframeRequests
+        receiverReports = v.receiverReports
+    }
+}

@@ -1,0 +1,106 @@
+internal import Glibc
+internal import Synchronization
+public import DTLS
+public import Media
+public import STUN
+public import Logging
+
+/// All WebRTC media over one UDP socket. A dedicated thread owns the socket and every
+/// session; other threads talk to it through a small inbox and read a status snapshot.
+public final class MediaTransport: Sendable {
+    public let localAddress: TransportAddress
+    let socket: UDPSocket
+    /// A self-pipe that wakes the loop's poll when a command is posted.
+    let wakeFD: Int32
+    private let wakeWriteFD: Int32
+    let dtlsContext: DTLSContext
+    let onKeyframeRequest: @Sendable () -> Void
+    let logger: Logger
+    let limits: Limits
+    private let inbox = Mutex<[Command]>([])
+    let viewersBox = Mutex<[String: ViewerStatus]>([:])
+
+    public struct Limits: Sendable {
+        /// ICE and DTLS must complete within this time of the answer.
+        public var setupTimeout: UInt64 = 15_000_000_000
+        /// RFC 7675 §5.1: consent expires 30 s after the last authenticated check.
+        public var consentTimeout: UInt64 = 30_000_000_000
+        public init() {}
+    }
+
+    enum Command {
+        case add(SessionSetup)
+        case remove(String)
+        case media(MediaBatch)
+        case stop
+    }
+
+    public init(binding address: TransportAddress, dtlsContext: DTLSContext, limits: Limits = Limits(), logger: Logger,
+                onKeyframeRequest: @escaping @Sendable () -> Void) throws(TransportError) {
+        socket = try UDPSocket(binding: address)
+        localAddress = socket.localAddress
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { throw .system(call: "pipe", errno: errno) }
+        for fd in pipeFDs {
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        (wakeFD, wakeWriteFD) = (pipeFDs[0], pipeFDs[1])
+        self.dtlsContext = dtlsContext
+        self.limits = limits
+        self.logger = logger
+        self.onKeyframeRequest = onKeyframeRequest
+    }
+
+    deinit {
+        close(wakeFD)
+        close(wakeWriteFD)
+    }
+
+    public func start() {
+        MediaThread.start { [self] in TransportLoop(transport: self).run() }
+    }
+
+    /// Registers a viewer whose answer is about to be sent.
+    public func add(_ setup: SessionSetup) {
+        viewersBox.withLock {
+            $0[setup.id] = ViewerStatus(id: setup.id, address: nil, state: Session.Phase.checking.rawValue,
+                                        connectedAtMonotonicNanoseconds: nil, packetsSent: 0, bytesSent: 0,
+                                        keyframeRequests: 0, receiverReports: 0)
+        }
+        post(.add(setup))
+    }
+
+    /// Ends a viewer's session; false when there is none by that id.
+    @discardableResult
+    public func remove(id: String) -> Bool {
+        let existed = viewersBox.withLock { $0.removeValue(forKey: id) != nil }
+        if existed { post(.remove(id)) }
+        return existed
+    }
+
+    /// Hands one frame's packets to every connected viewer.
+    public func send(_ batch: MediaBatch) { post(.media(batch)) }
+
+    public func stop() { post(.stop) }
+
+    public var viewers: [ViewerStatus] { viewersBox.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
+
+    public func hasViewer(id: String) -> Bool { viewersBox.withLock { $0[id] != nil } }
+
+    private func post(_ command: Command) {
+        inbox.withLock { $0.append(command) }
+        var one: UInt8 = 1
+        _ = write(wakeWriteFD, &one, 1)  // a full pipe already means "wake up"
+
+    }
+
+    func takeCommands() -> [Command] {
+        var drained = [UInt8](repeating: 0, count: 256)
+        while read(wakeFD, &drained, drained.count) == drained.count {}
+        return inbox.withLock { commands in
+            defer { commands.removeAll(keepingCapacity: true) }
+            return commands
+        }
+    }
+}

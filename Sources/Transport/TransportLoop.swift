@@ -1,0 +1,130 @@
+internal import Glibc
+internal import DTLS
+internal import ICE
+internal import RTCP
+internal import SRTP
+internal import STUN
+internal import Media
+internal import Logging
+internal import RTP
+
+/// The transport thread: reads the socket, serves ICE, DTLS and RTCP, sends media and reports.
+final class TransportLoop {
+    let transport: MediaTransport
+    var sessions: [String: Session] = [:]
+    var byUfrag: [String: String] = [:]
+    var byAddress: [TransportAddress: String] = [:]
+    /// The latest RTP timestamp of each stream and when it was captured, for sender reports.
+    var clocks: [MediaBatch.Kind: (ssrc: UInt32, rtpTimestamp: UInt32, monotonic: UInt64)] = [:]
+    var receiveBuffer = [UInt8](repeating: 0, count: 2048)
+    /// Per-viewer copy of a packet, with room for the SRTP trailer.
+    var scratch = [UInt8](repeating: 0, count: 2048 + SRTPSession.maxTrailer)
+    var running = true
+    static let tick: Int32 = 50  // ms
+
+    init(transport: MediaTransport) { self.transport = transport }
+
+    var now: UInt64 { MediaClock.monotonicNanoseconds() }
+
+    func run() {
+        var fds = [pollfd(fd: transport.socket.fd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: transport.wakeFD, events: Int16(POLLIN), revents: 0)]
+        var nextTick = now
+        while running {
+            _ = poll(&fds, 2, Self.tick)
+            if fds[1].revents != 0 { transport.takeCommands().forEach(handle) }
+            if fds[0].revents != 0 { drainSocket() }
+            if now >= nextTick {
+                serviceTimers()
+                nextTick = now + UInt64(Self.tick) * 1_000_000
+            }
+        }
+        for id in Array(sessions.keys) { close(id, reason: "shutting down") }
+    }
+
+    func handle(_ command: MediaTransport.Command) {
+        switch command {
+        case .add(let setup):
+            sessions[setup.id] = Session(setup: setup, dtlsContext: transport.dtlsContext, now: now)
+            byUfrag[setup.localUfrag] = setup.id
+        case .remove(let id): close(id, reason: "ended by the viewer")
+        case .media(let batch): send(batch)
+        case .stop: running = false
+        }
+    }
+
+    func drainSocket() {
+        while let (length, source) = receiveBuffer.withUnsafeMutableBytes({ transport.socket.receive(into: $0) }) {
+            let datagram = Array(receiveBuffer[0..<length])
+            // RFC 7983 §7: the first byte tells STUN, DTLS and RTP/RTCP apart.
+            switch datagram[0] {
+            case 0...3: handleSTUN(datagram, from: source)
+            case 20...63: handleDTLS(datagram, from: source)
+            case 128...191: handleRTCP(datagram, from: source)
+            default: break
+            }
+        }
+    }
+
+    func handleSTUN(_ datagram: [UInt8], from source: TransportAddress) {
+        guard let message = try? STUNMessage.parse(datagram),
+              let ufrag = ICELiteResponder.localUfrag(of: message),
+              let id = byUfrag[String(ufrag)], let session = sessions[id] else { return }
+        switch session.ice.handle(message, from: source) {
+        case .respond(let response, let nominated):
+            transport.socket.send(response, to: source)
+            session.lastConsent = now
+            session.validated.insert(source)
+            byAddress[source] = id
+            if session.address == nil || nominated { session.address = source }
+            if session.phase == .checking { session.phase = .handshaking }
+        case .drop(let reason):
+            transport.logger.debug("STUN check dropped", metadata: ["viewer": "\(id)", "reason": "\(reason)"])
+        }
+    }
+
+    func handleDTLS(_ datagram: [UInt8], from source: TransportAddress) {
+        // DTLS is accepted only from an address that passed an authenticated ICE check.
+        guard let id = byAddress[source], let session = sessions[id] else { return }
+        for reply in session.dtls.receive(datagram) { transport.socket.send(reply, to: source) }
+        switch session.dtls.state {
+        case .connected(let keys) where session.phase != .connected:
+            do {
+                try session.startSRTP(keys, now: now)
+                transport.logger.info("viewer connected", metadata: ["viewer": "\(id)", "address": "\(source)"])
+                transport.onKeyframeRequest()  // a new viewer starts at a keyframe
+            } catch {
+                close(id, reason: "SRTP setup failed: \(error)")
+            }
+        case .failed(let error): close(id, reason: "DTLS failed: \(error)")
+        case .closed: close(id, reason: "DTLS closed by the viewer")
+        default: break
+        }
+    }
+
+    func handleRTCP(_ datagram: [UInt8], from source: TransportAddress) {
+        // RFC 5761 §4: with rtcp-mux, packet types 192–223 are RTCP. We receive no RTP.
+        guard datagram.count >= 8, (192...223).contains(datagram[1]),
+              let id = byAddress[source], let session = sessions[id], let inbound = session.inbound else { return }
+        let plain: [UInt8]
+        do {
+            let length = try scratch.withUnsafeMutableBytes { raw in
+                datagram.withUnsafeBytes { raw.copyMemory(from: $0) }
+                return try inbound.unprotectRTCP(raw, length: datagram.count)
+            }
+            plain = Array(scratch[0..<length])
+        } catch {
+            return
+        }
+        for packet in RTCPPacket.parseCompound(plain) {
+            switch packet {
+            case .pictureLossIndication, .fullIntraRequest:
+                session.keyframeRequests += 1
+                transport.onKeyframeRequest()
+            case .receiverReport:
+                session.receiverReports += 1
+            default: break
+            }
+        }
+    }
+}
