@@ -1,0 +1,52 @@
+# Pinhole: `make run` builds and starts the agent, `make test` runs every test.
+# On first use both install the Debian packages they need (only the missing ones) and the
+# Python test tools (into .venv).
+
+SWIFT      ?= swift
+PYTHON     ?= python3
+VENV       := .venv
+BINARY     := .build/release/pinhole
+SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+BUILD_DEBS := pkg-config libvpx-dev libopus-dev libasound2-dev libv4l-dev libssl-dev libsrtp2-dev libgpiod-dev
+TEST_DEBS  := chromium chromium-driver
+RUN_ARGS   ?=
+
+.PHONY: run build test unit-test interop-test deps test-deps clean
+
+run: build
+	$(BINARY) $(RUN_ARGS)
+
+build: deps
+	$(SWIFT) build -c release --product pinhole
+
+test: unit-test interop-test
+
+unit-test: deps
+	$(SWIFT) test
+
+interop-test: build test-deps $(VENV)/.installed
+	cd Tests/interop && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider .
+
+deps:
+	@$(MAKE) --no-print-directory install-debs DEBS="$(BUILD_DEBS)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-debs DEBS="$(TEST_DEBS)"
+
+.PHONY: install-debs
+install-debs:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+$(VENV)/.installed: Tests/interop/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r Tests/interop/requirements.txt
+	touch $@
+
+clean:
+	rm -rf .build $(VENV)
