@@ -26,19 +26,11 @@ public struct BlockCode: Equatable, Sendable {
         return bytes.flatMap { byte in (0..<8).map { byte & (0x80 >> $0) != 0 } }
     }
 
-    /// Draws the code into the luma plane.
+    /// Draws the code in black and white (neutral chroma) into the top-left corner.
     public func draw(into frame: inout I420Frame) {
-        let bits = self.bits
-        let width = frame.width
-        frame.data.withUnsafeMutableBufferPointer { y in
-            for (index, bit) in bits.enumerated() {
-                let x0 = Self.margin + (index % Self.columns) * Self.block
-                let y0 = Self.margin + (index / Self.columns) * Self.block
-                for row in y0..<y0 + Self.block {
-                    let start = row * width + x0
-                    y[start..<start + Self.block].update(repeating: bit ? Self.white : Self.black)
-                }
-            }
+        for (index, bit) in bits.enumerated() {
+            frame.fill(x: Self.margin + (index % Self.columns) * Self.block, y: Self.margin + (index / Self.columns) * Self.block,
+                       width: Self.block, height: Self.block, luma: bit ? Self.white : Self.black)
         }
     }
 

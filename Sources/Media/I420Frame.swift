@@ -17,6 +17,21 @@ public struct I420Frame: Sendable {
     public var chromaHeight: Int { height / 2 }
     public var uOffset: Int { lumaCount }
     public var vOffset: Int { lumaCount + chromaWidth * chromaHeight }
+
+    /// Fills a rectangle (clipped to the frame, even-aligned for chroma) with a grey level.
+    public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, luma: UInt8) {
+        let x0 = max(0, x) & ~1, y0 = max(0, y) & ~1
+        let x1 = min(width, x + w), y1 = min(height, y + h)
+        guard x0 < x1, y0 < y1 else { return }
+        let (stride, cw, u, v) = (width, chromaWidth, uOffset, vOffset)
+        data.withUnsafeMutableBufferPointer { p in
+            for row in y0..<y1 { p[(row * stride + x0)..<(row * stride + x1)].update(repeating: luma) }
+            for row in (y0 / 2)..<((y1 + 1) / 2) {
+                p[(u + row * cw + x0 / 2)..<(u + row * cw + (x1 + 1) / 2)].update(repeating: 128)
+                p[(v + row * cw + x0 / 2)..<(v + row * cw + (x1 + 1) / 2)].update(repeating: 128)
+            }
+        }
+    }
 }
 
 /// A video frame as captured: the picture and when it was taken.

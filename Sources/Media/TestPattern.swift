@@ -50,12 +50,7 @@ public struct TestPattern: Sendable {
         let side = max(16, height / 6) & ~1
         let travelX = max(1, width - side), travelY = max(1, height - side)
         let x0 = bounce(counter * 6, travelX) & ~1, y0 = bounce(counter * 4, travelY) & ~1
-        let w = width
-        frame.data.withUnsafeMutableBufferPointer { p in
-            for y in y0..<min(height, y0 + side) {
-                p[(y * w + x0)..<(y * w + min(w, x0 + side))].update(repeating: 235)
-            }
-        }
+        frame.fill(x: x0, y: y0, width: side, height: side, luma: 235)
     }
 
     private func bounce(_ position: Int, _ travel: Int) -> Int {
