@@ -40,6 +40,7 @@ let package = Package(
         .target(name: "STUN", swiftSettings: strict),
         .target(name: "RTP", swiftSettings: strict),
         .target(name: "RTCP", swiftSettings: strict),
+        .target(name: "Demux", swiftSettings: strict),
 
         // Layer 2: protocol engines, no sockets.
         .target(name: "ICE", dependencies: ["STUN"], swiftSettings: strict),
@@ -53,7 +54,7 @@ let package = Package(
         // Layer 4: transport.
         .target(
             name: "Transport",
-            dependencies: ["ICE", "STUN", "DTLS", "SRTP", "RTP", "RTCP", "Media",
+            dependencies: ["Demux", "ICE", "STUN", "DTLS", "SRTP", "RTP", "RTCP", "Media",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
@@ -72,7 +73,7 @@ let package = Package(
             dependencies: ["Agent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
-        .testTarget(name: "WireFormatTests", dependencies: ["SDP", "STUN", "RTP", "RTCP", "ICE"],
+        .testTarget(name: "WireFormatTests", dependencies: ["SDP", "STUN", "RTP", "RTCP", "ICE", "Demux"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["DTLS", "SRTP", "RTP"], swiftSettings: strict),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Codecs", "RTP"], swiftSettings: strict),

@@ -34,6 +34,8 @@ public struct ICELiteResponder: Sendable {
     public enum Outcome: Equatable, Sendable {
         /// Send `response` back to the source; `nominated` when this check selected the source.
         case respond(response: [UInt8], nominated: Bool)
+        /// Send this error response back; the source is not validated.
+        case refuse(response: [UInt8])
         case drop(reason: DropReason)
     }
 
@@ -58,7 +60,18 @@ public struct ICELiteResponder: Sendable {
         }
         guard request.hasValidFingerprint else { return .drop(reason: .badFingerprint) }
         let key = Array(local.pwd.utf8)
-        guard request.hasValidIntegrity(key: key) else { return .drop(reason: .badIntegrity) }
+        // RFC 8489 §14.6: MESSAGE-INTEGRITY-SHA256 is checked when present, else MESSAGE-INTEGRITY.
+        let authentic = request.attribute(.messageIntegritySHA256) != nil
+            ? request.hasValidIntegritySHA256(key: key) : request.hasValidIntegrity(key: key)
+        guard authentic else { return .drop(reason: .badIntegrity) }
+        let unknown = request.unknownComprehensionRequired
+        if !unknown.isEmpty {
+            // §6.3.1.1: an unknown comprehension-required attribute is answered with 420.
+            var builder = STUNMessageBuilder(class: .errorResponse, method: .binding, transactionID: request.transactionID)
+            builder.appendErrorCode(420, reason: "Unknown Attribute")
+            builder.appendUnknownAttributes(unknown)
+            return .refuse(response: builder.finish(integrityKey: key))
+        }
         // A lite agent is always controlled (§6.1.3.1); a peer that also claims to be is in conflict.
         guard request.attribute(.iceControlled) == nil else { return .drop(reason: .roleConflict) }
         let nominated = request.attribute(.useCandidate) != nil && selected != source

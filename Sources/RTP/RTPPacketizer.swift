@@ -35,6 +35,6 @@ public struct RTPPacket: Sendable, Equatable {
         self.payloadOffset = payloadOffset
     }
 
-    public var header: RTPHeader? { RTPHeader.parse(bytes) }
+    public var header: RTPHeader? { try? RTPHeader.parse(bytes).header }
     public var payload: ArraySlice<UInt8> { bytes[payloadOffset...] }
 }

@@ -16,6 +16,9 @@ public struct Answer: Sendable {
         public var sessionID: UInt64
         public var cname = "pinhole"
         public var streamID = "pinhole"
+        public var capabilities = Capabilities()
+        /// The SSRC retransmissions are sent with, when RTX is negotiated.
+        public var videoRTXSSRC: UInt32 = 0
 
         public init(ice: (ufrag: String, pwd: String), fingerprint: Fingerprint, candidates: [Candidate],
                     videoSSRC: UInt32, audioSSRC: UInt32, sessionID: UInt64) {
@@ -34,7 +37,7 @@ public struct Answer: Sendable {
         var sections = SDPWriter()
         accepted = []
         for m in offer.media {
-            if let negotiated = try Self.negotiate(m, bundle: offer.bundle) {
+            if let negotiated = try Self.negotiate(m, bundle: offer.bundle, capabilities: p.capabilities) {
                 accepted.append(negotiated)
                 Self.writeAccepted(negotiated, offered: m, parameters: p, into: &sections)
             } else {
@@ -44,9 +47,7 @@ public struct Answer: Sendable {
                 sections.line("a=inactive")
             }
         }
-        guard !accepted.isEmpty else {
-            throw SDPError(line: 0, text: "", reason: "no m-section offers VP8/90000 or opus/48000/2 over UDP/TLS/RTP/SAVPF with rtcp-mux")
-        }
+        guard !accepted.isEmpty else { throw Self.nothingAccepted(offer) }
         body.line("v=0")
         body.line("o=- \(p.sessionID) 2 IN IP4 127.0.0.1")
         body.line("s=pinhole")
@@ -57,7 +58,17 @@ public struct Answer: Sendable {
         sdp = body.text + sections.text
     }
 
-    static func negotiate(_ m: OfferedMedia, bundle: [String]) throws(SDPError) -> NegotiatedMedia? {
+    /// Names the line that made every m-section unusable.
+    static func nothingAccepted(_ offer: Offer) -> SDPError {
+        if let m = offer.media.first(where: { $0.proto != "UDP/TLS/RTP/SAVPF" }), !offer.media.contains(where: { $0.proto == "UDP/TLS/RTP/SAVPF" }) {
+            return SDPError(line: m.mLine.number, text: m.mLine.text, reason: "WebRTC media needs the UDP/TLS/RTP/SAVPF profile")
+        }
+        let m = offer.media.first { $0.kind == "video" || $0.kind == "audio" } ?? offer.media[0]
+        return SDPError(line: m.mLine.number, text: m.mLine.text,
+                        reason: "no shared codec: Pinhole sends VP8/90000 video and opus/48000/2 audio, bundled")
+    }
+
+    static func negotiate(_ m: OfferedMedia, bundle: [String], capabilities: Capabilities) throws(SDPError) -> NegotiatedMedia? {
         guard m.proto == "UDP/TLS/RTP/SAVPF", bundle.contains(m.mid) else { return nil }
         let wanted: (name: String, rate: Int, kind: NegotiatedMedia.Kind)
         switch m.kind {
@@ -72,15 +83,19 @@ public struct Answer: Sendable {
             throw SDPError(line: m.mLine.number, text: m.mLine.text, reason: "no a=rtcp-mux: Pinhole multiplexes RTP and RTCP (RFC 8858)")
         }
         let sends = m.direction == .recvonly || m.direction == .sendrecv
-        return NegotiatedMedia(mid: m.mid, kind: wanted.kind, payloadType: codec.payloadType, sends: sends,
-                               pictureLossIndication: codec.feedback.contains("nack pli"),
-                               fullIntraRequest: codec.feedback.contains("ccm fir"))
+        let rtx = wanted.kind == .video && capabilities.retransmission
+            ? m.codecs.first { $0.associatedPayloadType == codec.payloadType }?.payloadType : nil
+        return NegotiatedMedia(
+            mid: m.mid, kind: wanted.kind, payloadType: codec.payloadType, sends: sends,
+            feedback: capabilities.feedback.filter(codec.feedback.contains),
+            extensions: m.extensions.filter { capabilities.extensions.contains($0.value) },
+            rtxPayloadType: rtx)
     }
 
     static func writeAccepted(_ n: NegotiatedMedia, offered m: OfferedMedia, parameters p: Parameters, into w: inout SDPWriter) {
         let first = p.candidates[0]
         let pt = n.payloadType
-        w.line("m=\(m.kind) \(first.port) UDP/TLS/RTP/SAVPF \(pt)")
+        w.line("m=\(m.kind) \(first.port) UDP/TLS/RTP/SAVPF \(pt)" + (n.rtxPayloadType.map { " \($0)" } ?? ""))
         w.line("c=IN \(first.ipVersion) \(first.address)")
         w.line("a=mid:\(n.mid)")
         w.line(n.sends ? "a=sendonly" : "a=inactive")
@@ -91,20 +106,26 @@ public struct Answer: Sendable {
         w.line("a=setup:passive")
         w.line("a=rtcp-mux")
         if m.rtcpReducedSize { w.line("a=rtcp-rsize") }
+        for (id, uri) in n.extensions.sorted(by: { $0.key < $1.key }) { w.line("a=extmap:\(id) \(uri)") }
         switch n.kind {
-        case .video:
-            w.line("a=rtpmap:\(pt) VP8/90000")
-            if n.pictureLossIndication { w.line("a=rtcp-fb:\(pt) nack pli") }
-            if n.fullIntraRequest { w.line("a=rtcp-fb:\(pt) ccm fir") }
+        case .video: w.line("a=rtpmap:\(pt) VP8/90000")
         case .audio:
             w.line("a=rtpmap:\(pt) opus/48000/2")
             w.line("a=fmtp:\(pt) minptime=10")
         }
+        for fb in n.feedback { w.line("a=rtcp-fb:\(pt) \(fb)") }
+        if let rtx = n.rtxPayloadType {
+            w.line("a=rtpmap:\(rtx) rtx/90000")
+            w.line("a=fmtp:\(rtx) apt=\(pt)")
+        }
         let ssrc = n.kind == .video ? p.videoSSRC : p.audioSSRC
         let track = "\(p.streamID)-\(n.kind)"
         w.line("a=msid:\(p.streamID) \(track)")
-        w.line("a=ssrc:\(ssrc) cname:\(p.cname)")
-        w.line("a=ssrc:\(ssrc) msid:\(p.streamID) \(track)")
+        if n.rtxPayloadType != nil { w.line("a=ssrc-group:FID \(ssrc) \(p.videoRTXSSRC)") }
+        for s in [ssrc] + (n.rtxPayloadType != nil ? [p.videoRTXSSRC] : []) {
+            w.line("a=ssrc:\(s) cname:\(p.cname)")
+            w.line("a=ssrc:\(s) msid:\(p.streamID) \(track)")
+        }
         for (index, c) in p.candidates.enumerated() { w.line(c.attribute(foundation: index + 1)) }
         w.line("a=end-of-candidates")
     }
@@ -117,8 +138,41 @@ public struct NegotiatedMedia: Sendable, Equatable {
     public var kind: Kind
     public var payloadType: UInt8
     public var sends: Bool
-    public var pictureLossIndication: Bool
-    public var fullIntraRequest: Bool
+    /// `a=rtcp-fb` values both sides use (RFC 4585 §4.2), e.g. "nack pli".
+    public var feedback: [String]
+    /// Header extensions both sides use: id → URI (RFC 8285).
+    public var extensions: [UInt8: String]
+    /// RTX payload type (RFC 4588) when retransmission was negotiated.
+    public var rtxPayloadType: UInt8?
+
+    public var pictureLossIndication: Bool { feedback.contains("nack pli") }
+    public var fullIntraRequest: Bool { feedback.contains("ccm fir") }
+    public var genericNACK: Bool { feedback.contains("nack") }
+    public func extensionID(_ uri: String) -> UInt8? { extensions.first { $0.value == uri }?.key }
+}
+
+/// What the answerer implements, so that it never promises what it does not do.
+public struct Capabilities: Sendable {
+    public static let mid = "urn:ietf:params:rtp-hdrext:sdes:mid"
+    public static let absSendTime = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+    public static let transportWideCC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+
+    /// `rtcp-fb` values acted on, in the order written.
+    public var feedback: [String]
+    /// Header extension URIs written on sent packets.
+    public var extensions: Set<String>
+    /// Retransmission on a separate RTX stream.
+    public var retransmission: Bool
+
+    public init(feedback: [String] = ["nack pli", "ccm fir"], extensions: Set<String> = [], retransmission: Bool = false) {
+        self.feedback = feedback
+        self.extensions = extensions
+        self.retransmission = retransmission
+    }
+
+    /// Everything this SDP layer can negotiate.
+    public static let all = Capabilities(feedback: ["nack", "nack pli", "ccm fir", "goog-remb", "transport-cc"],
+                                         extensions: [mid, absSendTime, transportWideCC], retransmission: true)
 }
 
 /// A host candidate (RFC 8839 §5.1).

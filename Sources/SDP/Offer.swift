@@ -37,6 +37,9 @@ public struct OfferedMedia: Sendable {
     public var rtcpMux: Bool
     public var rtcpReducedSize: Bool
     public var codecs: [Codec]
+    /// `a=extmap` (RFC 8285 §5): id → extension URI.
+    public var extensions: [UInt8: String]
+    public var setup: String?
     var iceUfrag: String
     var icePwd: String
     var fingerprints: [Fingerprint]
@@ -60,6 +63,12 @@ public struct OfferedMedia: Sendable {
         rtcpMux = m.has("rtcp-mux") || m.has("rtcp-mux-only")
         rtcpReducedSize = m.has("rtcp-rsize")
         codecs = try Codec.parse(m)
+        extensions = try Self.parseExtensions(m)
+        setup = attribute("setup").map { String($0.value) }
+        if setup == "passive" {
+            let line = (m.attributes("setup").first ?? session.attributes("setup").first)!.line
+            throw SDPError(line: line.number, text: line.text, reason: "the offerer must let Pinhole be the DTLS server (actpass or active)")
+        }
         iceUfrag = try Self.iceValue(attribute("ice-ufrag"), name: "ice-ufrag", range: 4...256, m: m)
         icePwd = try Self.iceValue(attribute("ice-pwd"), name: "ice-pwd", range: 22...256, m: m)
         let fingerprintLines = m.attributes("fingerprint").isEmpty ? session.attributes("fingerprint") : m.attributes("fingerprint")
@@ -69,9 +78,24 @@ public struct OfferedMedia: Sendable {
         }
     }
 
+    /// `a=extmap:<id>[/<direction>] <uri> [<attributes>]`; ids 1–14 and 16–255 (RFC 8285 §5).
+    static func parseExtensions(_ m: MediaDescription) throws(SDPError) -> [UInt8: String] {
+        var map: [UInt8: String] = [:]
+        for a in m.attributes("extmap") {
+            let fields = a.value.split(separator: " ")
+            let idText = fields.first?.split(separator: "/").first ?? ""
+            guard fields.count >= 2, let id = Int(idText), (1...255).contains(id), id != 15 else {
+                throw SDPError(line: a.line.number, text: a.line.text, reason: "extmap id must be 1–14 or 16–255")
+            }
+            guard map[UInt8(id)] == nil else { throw SDPError(line: a.line.number, text: a.line.text, reason: "extmap id \(id) used twice") }
+            map[UInt8(id)] = String(fields[1])
+        }
+        return map
+    }
+
     /// ice-char = ALPHA / DIGIT / "+" / "/" (RFC 8839 §5.4).
     static func iceValue(_ a: SDPAttribute?, name: String, range: ClosedRange<Int>, m: MediaDescription) throws(SDPError) -> String {
-        guard let a else { throw SDPError(line: m.mLine.number, text: m.mLine.text, reason: "no a=\(name)") }
+        guard let a else { throw SDPError(line: m.mLine.number, text: m.mLine.text, reason: "no a=\(name) for this m-section") }
         guard range.contains(a.value.count),
               a.value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/") }) else {
             throw SDPError(line: a.line.number, text: a.line.text, reason: "\(name) must be \(range.lowerBound)–\(range.upperBound) ice-chars")
@@ -90,6 +114,15 @@ public struct Codec: Sendable, Equatable {
     public var channels: Int
     public var fmtp: String?
     public var feedback: [String]
+
+    /// For `rtx/<rate>` (RFC 4588 §8.6): the payload type it retransmits, from `apt=`.
+    public var associatedPayloadType: UInt8? {
+        guard name.lowercased() == "rtx", let fmtp else { return nil }
+        return fmtp.split(separator: ";").lazy.compactMap { p -> UInt8? in
+            let kv = p.split(separator: "=", maxSplits: 1)
+            return kv.count == 2 && kv[0].trimmingPrefix(" ") == "apt" ? UInt8(kv[1]) : nil
+        }.first
+    }
 
     static func parse(_ m: MediaDescription) throws(SDPError) -> [Codec] {
         var codecs: [Codec] = []

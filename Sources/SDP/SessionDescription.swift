@@ -10,6 +10,7 @@ public struct SessionDescription: Sendable {
         public var maxLines = 1_000
         public var maxLineLength = 4_096
         public var maxMediaSections = 16
+        public var maxCandidates = 32
         public init() {}
     }
 
@@ -23,8 +24,15 @@ public struct SessionDescription: Sendable {
             throw SDPError(line: 0, text: "", reason: "\(lines.count) lines, the limit is \(limits.maxLines)")
         }
         var description = SessionDescription(sessionLines: [], media: [])
+        var candidates = 0
         for (index, raw) in lines {
             let line = try SDPLine(parsing: raw.hasSuffix("\r") ? raw.dropLast() : raw, number: index + 1, limits: limits)
+            if line.type == "a", line.value.hasPrefix("candidate:") {
+                candidates += 1
+                guard candidates <= limits.maxCandidates else {
+                    throw SDPError(line: line.number, text: line.text, reason: "more than \(limits.maxCandidates) candidates")
+                }
+            }
             if index == lines.first!.offset, line.type != "v" || line.value != "0" {
                 throw SDPError(line: line.number, text: line.text, reason: "an SDP body starts with v=0")
             }

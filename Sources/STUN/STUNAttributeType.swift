@@ -5,6 +5,12 @@ public struct STUNAttributeType: RawRepresentable, Hashable, Sendable {
 
     public static let mappedAddress = Self(rawValue: 0x0001)
     public static let username = Self(rawValue: 0x0006)
+    public static let realm = Self(rawValue: 0x0014)
+    public static let nonce = Self(rawValue: 0x0015)
+    public static let userhash = Self(rawValue: 0x001E)
+    public static let passwordAlgorithms = Self(rawValue: 0x8002)
+    public static let alternateDomain = Self(rawValue: 0x8003)
+    public static let alternateServer = Self(rawValue: 0x8023)
     public static let messageIntegrity = Self(rawValue: 0x0008)
     public static let errorCode = Self(rawValue: 0x0009)
     public static let unknownAttributes = Self(rawValue: 0x000A)
@@ -17,8 +23,16 @@ public struct STUNAttributeType: RawRepresentable, Hashable, Sendable {
     public static let iceControlled = Self(rawValue: 0x8029)
     public static let iceControlling = Self(rawValue: 0x802A)
 
+    public static let passwordAlgorithm = Self(rawValue: 0x001D)
+
     /// Types 0x0000–0x7FFF must be understood or the request refused (§14).
     public var isComprehensionRequired: Bool { rawValue < 0x8000 }
+
+    /// The comprehension-required types this implementation understands.
+    static let known: Set<STUNAttributeType> = [
+        .mappedAddress, .username, .messageIntegrity, .errorCode, .unknownAttributes, .realm, .nonce,
+        .messageIntegritySHA256, .passwordAlgorithm, .userhash, .xorMappedAddress, .priority, .useCandidate,
+    ]
 }
 
 /// An IP address and port as they travel in STUN and SDP; 4 or 16 address bytes.

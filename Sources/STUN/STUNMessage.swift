@@ -97,20 +97,54 @@ extension STUNMessage {
         return attributes
     }
 
-    /// Checks MESSAGE-INTEGRITY (HMAC-SHA1, §14.5) with the short-term credential `key`.
+    /// Checks MESSAGE-INTEGRITY (HMAC-SHA1, §14.5) with the credential `key`: the ICE password
+    /// for short-term credentials, `longTermKey` for long-term ones.
     public func hasValidIntegrity(key: [UInt8]) -> Bool {
         guard let mi = attribute(.messageIntegrity), mi.value.count == 20 else { return false }
-        var covered = Array(raw[0..<mi.offset])
-        // The length field counts up to and including MESSAGE-INTEGRITY.
-        let adjusted = UInt16(mi.offset + 24 - Self.headerLength)
-        covered[2] = UInt8(adjusted >> 8)
-        covered[3] = UInt8(adjusted & 0xFF)
-        return constantTimeEqual(SHA1.hmac(key: key, message: covered), mi.value)
+        return constantTimeEqual(SHA1.hmac(key: key, message: covered(upTo: mi)), mi.value)
     }
 
-    /// Checks FINGERPRINT (§14.7) when present; a message without one passes.
+    /// Checks MESSAGE-INTEGRITY-SHA256 (§14.6); the HMAC may be truncated to 16–32 bytes in steps of 4.
+    public func hasValidIntegritySHA256(key: [UInt8]) -> Bool {
+        guard let mi = attribute(.messageIntegritySHA256), (16...32).contains(mi.value.count), mi.value.count % 4 == 0 else {
+            return false
+        }
+        let mac = SHA256.hmac(key: key, message: covered(upTo: mi))
+        return constantTimeEqual(Array(mac.prefix(mi.value.count)), mi.value)
+    }
+
+    /// The bytes an integrity attribute covers: everything before it, with the length field
+    /// counting up to and including that attribute (§14.5).
+    private func covered(upTo attribute: STUNAttribute) -> [UInt8] {
+        var covered = Array(raw[0..<attribute.offset])
+        let adjusted = UInt16(attribute.offset + 4 + attribute.value.count - Self.headerLength)
+        covered[2] = UInt8(adjusted >> 8)
+        covered[3] = UInt8(adjusted & 0xFF)
+        return covered
+    }
+
+    /// The long-term credential key MD5(username ":" realm ":" password) (§9.2.2); the strings
+    /// must already be OpaqueString-prepared.
+    public static func longTermKey(username: String, realm: String, password: String) -> [UInt8] {
+        MD5.hash(Array("\(username):\(realm):\(password)".utf8))
+    }
+
+    /// Comprehension-required attribute types this implementation does not know (§14, §6.3.1.1).
+    public var unknownComprehensionRequired: [STUNAttributeType] {
+        attributes.map(\.type).filter { $0.isComprehensionRequired && !STUNAttributeType.known.contains($0) }
+    }
+
+    /// ERROR-CODE (§14.8): class × 100 + number, and the reason phrase.
+    public var errorCode: (code: Int, reason: String)? {
+        guard let value = attribute(.errorCode)?.value, value.count >= 4 else { return nil }
+        let code = Int(value[2] & 0x07) * 100 + Int(value[3])
+        return (code, String(decoding: value[4...], as: UTF8.self))
+    }
+
+    /// Checks FINGERPRINT (§14.7): present, last, and matching. ICE requires it on every
+    /// check (RFC 8445 §7.2.2), so a message without one fails.
     public var hasValidFingerprint: Bool {
-        guard let fp = attribute(.fingerprint) else { return true }
+        guard let fp = attribute(.fingerprint) else { return false }
         guard fp.value.count == 4, fp.offset + 8 == raw.count else { return false }
         return CRC32.checksum(raw[0..<fp.offset]) ^ fingerprintXOR == readUInt32(fp.value, 0)
     }

@@ -31,6 +31,11 @@ public struct STUNMessageBuilder: Sendable {
         append(.errorCode, [0, 0, UInt8(code / 100), UInt8(code % 100)] + Array(reason.utf8))
     }
 
+    /// UNKNOWN-ATTRIBUTES (§14.9), sent with a 420 error.
+    public mutating func appendUnknownAttributes(_ types: [STUNAttributeType]) {
+        append(.unknownAttributes, types.flatMap { [UInt8($0.rawValue >> 8), UInt8($0.rawValue & 0xFF)] })
+    }
+
     /// Finishes the message: MESSAGE-INTEGRITY when a key is given, then FINGERPRINT.
     public func finish(integrityKey: [UInt8]?, fingerprint: Bool = true) -> [UInt8] {
         var builder = self

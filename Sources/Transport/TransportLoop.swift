@@ -1,4 +1,5 @@
 internal import Glibc
+internal import Demux
 internal import DTLS
 internal import ICE
 internal import RTCP
@@ -56,12 +57,11 @@ final class TransportLoop {
     func drainSocket() {
         while let (length, source) = receiveBuffer.withUnsafeMutableBytes({ transport.socket.receive(into: $0) }) {
             let datagram = Array(receiveBuffer[0..<length])
-            // RFC 7983 §7: the first byte tells STUN, DTLS and RTP/RTCP apart.
-            switch datagram[0] {
-            case 0...3: handleSTUN(datagram, from: source)
-            case 20...63: handleDTLS(datagram, from: source)
-            case 128...191: handleRTCP(datagram, from: source)
-            default: break
+            switch DatagramKind(classifying: datagram) {
+            case .stun: handleSTUN(datagram, from: source)
+            case .dtls: handleDTLS(datagram, from: source)
+            case .rtcp: handleRTCP(datagram, from: source)
+            default: break  // we receive no RTP, ZRTP or TURN
             }
         }
     }
@@ -78,6 +78,8 @@ final class TransportLoop {
             byAddress[source] = id
             if session.address == nil || nominated { session.address = source }
             if session.phase == .checking { session.phase = .handshaking }
+        case .refuse(let response):
+            transport.socket.send(response, to: source)
         case .drop(let reason):
             transport.logger.debug("STUN check dropped", metadata: ["viewer": "\(id)", "reason": "\(reason)"])
         }
@@ -103,9 +105,7 @@ final class TransportLoop {
     }
 
     func handleRTCP(_ datagram: [UInt8], from source: TransportAddress) {
-        // RFC 5761 §4: with rtcp-mux, packet types 192–223 are RTCP. We receive no RTP.
-        guard datagram.count >= 8, (192...223).contains(datagram[1]),
-              let id = byAddress[source], let session = sessions[id], let inbound = session.inbound else { return }
+        guard let id = byAddress[source], let session = sessions[id], let inbound = session.inbound else { return }
         let plain: [UInt8]
         do {
             let length = try scratch.withUnsafeMutableBytes { raw in
@@ -116,7 +116,8 @@ final class TransportLoop {
         } catch {
             return
         }
-        for packet in RTCPPacket.parseCompound(plain) {
+        guard let packets = try? RTCPPacket.parseCompound(plain) else { return }
+        for packet in packets {
             switch packet {
             case .pictureLossIndication, .fullIntraRequest:
                 session.keyframeRequests += 1

@@ -37,47 +37,70 @@ import Testing
     }
 }
 
-@Suite struct RTCPTests {
-    @Test func senderReportRoundTrips() {
-        let report = SenderReport(ssrc: 0x0102_0304, ntpTime: NTPTime(unixNanoseconds: 1_500_000_000),
-                                  rtpTimestamp: 0xAABB_CCDD, packetCount: 7, octetCount: 700)
-        var bytes: [UInt8] = []
-        report.serialize(into: &bytes)
-        #expect(bytes.count == SenderReport.length)
-        #expect(bytes.prefix(8) == [0x80, 200, 0x00, 0x06, 0x01, 0x02, 0x03, 0x04])
-        // NTP seconds = 1 + 2208988800 = 0x83AA7E81; fraction of 0.5 s = 0x80000000.
-        #expect(bytes[8..<16] == [0x83, 0xAA, 0x7E, 0x81, 0x80, 0x00, 0x00, 0x00])
-        #expect(RTCPPacket.parseCompound(bytes) == [.senderReport(report)])
+/// RTP headers from annotated bytes (RFC 3550 §5.1, RFC 8285 §4).
+@Suite struct RTPHeaderTests {
+    static let withCSRCAndOneByteExtension: [UInt8] = [
+        0x92, 0xE0, 0x12, 0x34,             // V=2 P=0 X=1 CC=2 | M=1 PT=96 | sequence 0x1234
+        0x00, 0x01, 0x5F, 0x90,             // timestamp 90000
+        0xDE, 0xAD, 0xBE, 0xEF,             // SSRC
+        0x00, 0x00, 0x00, 0x01,             // CSRC 1
+        0x00, 0x00, 0x00, 0x02,             // CSRC 2
+        0xBE, 0xDE, 0x00, 0x02,             // one-byte extension profile, 2 words
+        0x10, 0xAA, 0x00, 0x22,             // id 1 len 1 [AA], padding 0, id 2 len 3...
+        0xBB, 0xCC, 0xDD, 0x00,             // ...[BB CC DD], padding 0
+        0x01, 0x02,                         // payload
+    ]
+
+    @Test func csrcsAndOneByteExtensionsParse() throws {
+        let packet = try RTPPacketValue.parse(Self.withCSRCAndOneByteExtension)
+        #expect(packet.header.marker && packet.header.payloadType == 96)
+        #expect(packet.header.sequenceNumber == SequenceNumber(0x1234) && packet.header.timestamp == 90_000)
+        #expect(packet.header.csrcs == [SSRC(1), SSRC(2)])
+        #expect(packet.header.extensions == .oneByte([RTPHeaderExtension(id: 1, data: [0xAA]),
+                                                      RTPHeaderExtension(id: 2, data: [0xBB, 0xCC, 0xDD])]))
+        #expect(packet.payload == [0x01, 0x02])
+        #expect(try RTPPacketValue.parse(packet.serialize()) == packet)
     }
 
-    @Test func compoundWithPLIAndFIRIsSplit() {
-        let bytes: [UInt8] = [
-            0x81, 201, 0x00, 0x07,  0, 0, 0, 1,                        // RR, one block
-            0, 0, 0, 9,  0x10, 0xFF, 0xFF, 0xFE,  0, 0, 1, 0,  0, 0, 0, 5,  0, 0, 0, 0,  0, 0, 0, 0,
-            0x81, 206, 0x00, 0x02,  0, 0, 0, 1,  0, 0, 0, 9,           // PLI
-            0x84, 206, 0x00, 0x04,  0, 0, 0, 1,  0, 0, 0, 0,  0, 0, 0, 9,  3, 0, 0, 0,  // FIR
-        ]
-        let packets = RTCPPacket.parseCompound(bytes)
-        #expect(packets.count == 3)
-        guard case .receiverReport(1, let blocks) = packets[0] else { Issue.record("no RR"); return }
-        #expect(blocks[0].ssrc == 9 && blocks[0].fractionLost == 0x10 && blocks[0].cumulativeLost == -2)
-        #expect(packets[1] == .pictureLossIndication(sender: 1, mediaSource: 9))
-        #expect(packets[2] == .fullIntraRequest(sender: 1, mediaSources: [9]))
+    static let withTwoByteExtensionAndPadding: [UInt8] = [
+        0xB0, 0x6F, 0x00, 0x07,             // V=2 P=1 X=1 CC=0 | M=0 PT=111 | sequence 7
+        0x00, 0x00, 0x03, 0xC0,             // timestamp 960
+        0x00, 0x00, 0x00, 0x2A,             // SSRC 42
+        0x10, 0x00, 0x00, 0x01,             // two-byte extension profile (app bits 0), 1 word
+        0x14, 0x01, 0x7F, 0x00,             // id 20 len 1 [7F], padding
+        0xF0, 0x0D,                         // payload
+        0x00, 0x00, 0x03,                   // 3 octets of padding, the last counting them
+    ]
+
+    @Test func twoByteExtensionsAndPaddingParse() throws {
+        let packet = try RTPPacketValue.parse(Self.withTwoByteExtensionAndPadding)
+        #expect(packet.header.extensions == .twoByte(appBits: 0, [RTPHeaderExtension(id: 20, data: [0x7F])]))
+        #expect(packet.payload == [0xF0, 0x0D] && packet.paddingLength == 3)
+        #expect(packet.serialize() == Self.withTwoByteExtensionAndPadding)
     }
 
-    @Test func lengthsPastTheDatagramStopParsing() {
-        #expect(RTCPPacket.parseCompound([0x81, 206, 0xFF, 0xFF, 0, 0, 0, 1]).isEmpty)
-        #expect(RTCPPacket.parseCompound([0x81]).isEmpty)
-        #expect(RTCPPacket.parseCompound([0x81, 201, 0x00, 0x07, 0, 0, 0, 1]).isEmpty)
+    @Test(arguments: [withCSRCAndOneByteExtension, withTwoByteExtensionAndPadding])
+    func everyTruncatedPrefixThrows(bytes: [UInt8]) {
+        // A cut inside the payload is still a packet; every cut inside the header must throw.
+        let headerEnd = (try? RTPHeader.parse(bytes).payloadOffset) ?? 0
+        for length in 0..<headerEnd {
+            #expect(throws: RTPError.self, "prefix \(length)") { try RTPPacketValue.parse(Array(bytes.prefix(length))) }
+        }
     }
-}
 
-@Suite struct SourceDescriptionTests {
-    @Test func cnameChunkIsPaddedToAWordWithAnEndItem() {
-        var bytes: [UInt8] = []
-        SourceDescription(ssrc: 7, cname: "pinhole").serialize(into: &bytes)
-        // 4 header + 4 SSRC + (1 type + 1 length + 7 name + 1 END = 10, padded to 12).
-        #expect(bytes == [0x81, 202, 0x00, 0x04, 0, 0, 0, 7, 1, 7] + Array("pinhole".utf8) + [0, 0, 0])
-        #expect(RTCPPacket.parseCompound(bytes) == [.raw(packetType: 202, count: 1, body: Array(bytes[4...]))])
+    @Test func badPaddingAndVersionAreRejected() {
+        var padded = Self.withTwoByteExtensionAndPadding
+        padded[padded.count - 1] = 0  // a padding count of zero
+        #expect(throws: RTPError.badPadding(count: 0, available: 5)) { try RTPPacketValue.parse(padded) }
+        padded[padded.count - 1] = 200
+        #expect(throws: RTPError.self) { try RTPPacketValue.parse(padded) }
+        #expect(throws: RTPError.badVersion(1)) { try RTPPacketValue.parse([0x40] + Array(repeating: 0, count: 11)) }
+    }
+
+    @Test func timestampsAndSequenceNumbersCompareAcrossTheWrap() {
+        #expect(RTPTimestamp(0xFFFF_FF00).precedes(RTPTimestamp(0x10)))
+        #expect(RTPTimestamp(0xFFFF_FF00).distance(to: RTPTimestamp(0x10)) == 0x110)
+        #expect(SequenceNumber(65530).distance(to: SequenceNumber(4)) == 10)
+        #expect(SequenceNumber(4).distance(to: SequenceNumber(65530)) == -10)
     }
 }

@@ -35,6 +35,56 @@ import Testing
         80 28 00 04  c8 fb 0b 4c
         """)
 
+    // §2.4 Sample Request with Long-Term Authentication (no FINGERPRINT)
+    static let longTermRequest = hex("""
+        00 01 00 60  21 12 a4 42  78 ad 34 33  c6 ad 72 c0  29 da 41 2e
+        00 06 00 12  e3 83 9e e3  83 88 e3 83  aa e3 83 83  e3 82 af e3  82 b9 00 00
+        00 15 00 1c  66 2f 2f 34  39 39 6b 39  35 34 64 36  4f 4c 33 34  6f 4c 39 46  53 54 76 79  36 34 73 41
+        00 14 00 0b  65 78 61 6d  70 6c 65 2e  6f 72 67 00
+        00 08 00 14  f6 70 24 65  6d d6 4a 3e  02 b8 e0 71  2e 85 c9 a2  8c a8 96 66
+        """)
+    static let longTermKey = STUNMessage.longTermKey(username: "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}",
+                                                    realm: "example.org", password: "TheMatrIX")
+
+    /// Each vector with the key that authenticates it.
+    static let vectors: [(name: String, bytes: [UInt8], key: [UInt8])] = [
+        ("2.1 request", request, password), ("2.2 IPv4 response", responseIPv4, password),
+        ("2.3 IPv6 response", responseIPv6, password), ("2.4 long-term request", longTermRequest, longTermKey),
+    ]
+
+    @Test func longTermRequestAuthenticatesWithTheMD5Key() throws {
+        let message = try STUNMessage.parse(Self.longTermRequest)
+        #expect(message.attribute(.realm)?.value == Array("example.org".utf8))
+        #expect(message.attribute(.nonce)?.value == Array("f//499k954d6OL34oL9FSTvy64sA".utf8))
+        #expect(message.attribute(.fingerprint) == nil && !message.hasValidFingerprint)
+        #expect(message.hasValidIntegrity(key: Self.longTermKey))
+    }
+
+    /// RFC 5769 §2: every vector authenticates, and any single flipped bit is caught.
+    @Test(arguments: 0..<4)
+    func everySingleBitFlipIsDetected(vector: Int) throws {
+        let (name, bytes, key) = Self.vectors[vector]
+        let original = try STUNMessage.parse(bytes)
+        // 2.4 carries no FINGERPRINT; the others must keep theirs.
+        let fingerprinted = original.attribute(.fingerprint) != nil
+        func authentic(_ m: STUNMessage) -> Bool { m.hasValidIntegrity(key: key) && (!fingerprinted || m.hasValidFingerprint) }
+        #expect(authentic(original), "\(name)")
+        for bit in 0..<bytes.count * 8 {
+            var flipped = bytes
+            flipped[bit / 8] ^= 0x80 >> UInt8(bit % 8)
+            guard let message = try? STUNMessage.parse(flipped) else { continue }
+            #expect(!authentic(message), "\(name): bit \(bit) went unnoticed")
+        }
+    }
+
+    @Test(arguments: 0..<4)
+    func everyTruncatedPrefixThrows(vector: Int) {
+        let bytes = Self.vectors[vector].bytes
+        for length in 0..<bytes.count {
+            #expect(throws: STUNError.self, "prefix of \(length) bytes") { try STUNMessage.parse(Array(bytes.prefix(length))) }
+        }
+    }
+
     @Test func sampleRequestParsesAndAuthenticates() throws {
         let message = try STUNMessage.parse(Self.request)
         #expect(message.messageClass == .request)
@@ -117,5 +167,43 @@ import Testing
         #expect(responder.handle(request(username: "h6vY:evtj", useCandidate: true, key: local.pwd), from: source)
                 == .drop(reason: .wrongUsername))
         #expect(responder.selected == nil)
+    }
+}
+
+@Suite struct ICELiteAttributeTests {
+    let local = ICECredentials(ufrag: "evtj", pwd: "VOkJxbRl1RmTxUk/WvJxBt")
+    let source = TransportAddress(ip: [127, 0, 0, 1], port: 5000)
+
+    @Test func unknownComprehensionRequiredAttributeIsAnsweredWith420() throws {
+        var b = STUNMessageBuilder(class: .request, method: .binding, transactionID: Array(repeating: 9, count: 12))
+        b.append(.username, Array("evtj:h6vY".utf8))
+        b.append(STUNAttributeType(rawValue: 0x7F01), [1, 2, 3, 4])
+        b.append(STUNAttributeType(rawValue: 0xC001), [5])  // comprehension-optional: ignored
+        var responder = ICELiteResponder(local: local, remoteUfrag: "h6vY")
+        guard case .refuse(let bytes) = responder.handle(try STUNMessage.parse(b.finish(integrityKey: Array(local.pwd.utf8))), from: source) else {
+            Issue.record("not refused"); return
+        }
+        let response = try STUNMessage.parse(bytes)
+        #expect(response.messageClass == .errorResponse)
+        #expect(response.errorCode?.code == 420)
+        #expect(response.attribute(.unknownAttributes)?.value == [0x7F, 0x01])
+        #expect(responder.selected == nil)
+    }
+
+    @Test func messageIntegritySHA256IsCheckedWhenPresent() throws {
+        let key = Array(local.pwd.utf8)
+        var b = STUNMessageBuilder(class: .request, method: .binding, transactionID: Array(repeating: 3, count: 12))
+        b.append(.username, Array("evtj:h6vY".utf8))
+        b.append(.useCandidate, [])
+        // MESSAGE-INTEGRITY-SHA256 over the message so far, with the length counting it (§14.6).
+        var unsigned = b.finish(integrityKey: nil, fingerprint: false)
+        let length = unsigned.count + 36 - 20
+        unsigned[2] = UInt8(length >> 8); unsigned[3] = UInt8(length & 0xFF)
+        b.append(.messageIntegritySHA256, SHA256.hmac(key: key, message: unsigned))
+        let good = try STUNMessage.parse(b.finish(integrityKey: nil))
+        #expect(good.hasValidIntegritySHA256(key: key))
+        var responder = ICELiteResponder(local: local, remoteUfrag: "h6vY")
+        guard case .respond(_, true) = responder.handle(good, from: source) else { Issue.record("not accepted"); return }
+        #expect(!good.hasValidIntegritySHA256(key: Array("another password entirely".utf8)))
     }
 }
