@@ -11,7 +11,9 @@ BUILD_DEBS := pkg-config libvpx-dev libopus-dev libasound2-dev libv4l-dev libssl
 TEST_DEBS  := chromium chromium-driver
 RUN_ARGS   ?=
 
-.PHONY: run build test unit-test interop-test deps test-deps clean
+.PHONY: run build test unit-test interop-test fuzz deps test-deps clean
+
+FUZZ_SECONDS ?= 60
 
 run: build
 	$(BINARY) $(RUN_ARGS)
@@ -27,10 +29,18 @@ unit-test: deps
 interop-test: build test-deps $(VENV)/.installed
 	cd Tests/interop && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider .
 
+# One libFuzzer target per network parser, FUZZ_SECONDS each (Tests/Fuzz/README.md).
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh
+
 deps:
 	@$(MAKE) --no-print-directory install-debs DEBS="$(BUILD_DEBS)"
 
-test-deps:
+test-# One libFuzzer target per network parser, FUZZ_SECONDS each (Tests/Fuzz/README.md).
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh
+
+deps:
 	@$(MAKE) --no-print-directory install-debs DEBS="$(TEST_DEBS)"
 
 .PHONY: install-debs

@@ -51,6 +51,12 @@ public struct SessionDescription: Sendable {
         return description
     }
 
+    /// The document again, one CRLF-terminated line each (RFC 8866 §5).
+    public func serialize() -> String {
+        let all = sessionLines + media.flatMap { [$0.mLine] + $0.lines }
+        return all.map { $0.text + "\r\n" }.joined()
+    }
+
     /// Session-level `a=` attributes named `name`.
     public func attributes(_ name: String) -> [SDPAttribute] { sessionLines.attributes(name) }
 }

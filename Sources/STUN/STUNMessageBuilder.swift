@@ -67,3 +67,18 @@ extension STUNMessage {
         return TransportAddress(ip: (0..<length).map { value[4 + $0] ^ mask[$0] }, port: port)
     }
 }
+
+extension STUNMessage {
+    /// Serializes the parsed attributes again, zero-padded; integrity attributes are copied as
+    /// they are, so a message re-serialized from a parse authenticates only if nothing changed.
+    public func serialize() -> [UInt8] {
+        var builder = STUNMessageBuilder(class: messageClass, method: method, transactionID: transactionID)
+        for attribute in attributes { builder.append(attribute.type, attribute.value) }
+        return builder.finish(integrityKey: nil, fingerprint: false)
+    }
+
+    /// The message without its wire details (raw bytes, offsets): what a round trip must keep.
+    public var semantic: [String] {
+        ["\(messageClass) \(method.rawValue) \(transactionID)"] + attributes.map { "\($0.type.rawValue): \($0.value)" }
+    }
+}
