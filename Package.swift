@@ -33,7 +33,7 @@ let package = Package(
         system("COpenSSL", "openssl", "libssl-dev"),
         system("CSRTP", "libsrtp2", "libsrtp2-dev"),
         system("CGPIOD", "libgpiod", "libgpiod-dev"),
-        .target(name: "CPinholeShims", dependencies: ["CVPX", "COpus", "COpenSSL"], path: "Sources/C/CPinholeShims"),
+        .target(name: "CPinholeShims", dependencies: ["CVPX", "COpus", "COpenSSL", "CV4L2", "CALSA"], path: "Sources/C/CPinholeShims"),
 
         // Layer 1: wire formats, no I/O, no C.
         .target(name: "SDP", swiftSettings: strict),
@@ -50,6 +50,8 @@ let package = Package(
         // Layer 3: media.
         .target(name: "Media", dependencies: ["RTP"], swiftSettings: strict),
         .target(name: "Codecs", dependencies: ["Media", "CVPX", "COpus", "CPinholeShims"], swiftSettings: strict),
+        .target(name: "Capture", dependencies: ["Media", "CV4L2", "CALSA", "CPinholeShims"], swiftSettings: strict),
+        .target(name: "GPIO", dependencies: ["CGPIOD"], swiftSettings: strict),
 
         // Layer 4: transport.
         .target(
@@ -61,7 +63,7 @@ let package = Package(
         // Layer 5: the agent.
         .target(
             name: "Agent",
-            dependencies: ["SDP", "ICE", "STUN", "RTP", "Transport", "Media", "Codecs", "DTLS",
+            dependencies: ["SDP", "ICE", "STUN", "RTP", "Transport", "Media", "Codecs", "Capture", "GPIO", "DTLS",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "Logging", package: "swift-log")],
@@ -76,7 +78,7 @@ let package = Package(
         .testTarget(name: "WireFormatTests", dependencies: ["SDP", "STUN", "RTP", "RTCP", "ICE", "Demux"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["DTLS", "SRTP", "RTP"], swiftSettings: strict),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "Codecs", "RTP"], swiftSettings: strict),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "Codecs", "Capture", "RTP"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,7 +23,7 @@ public struct Agent: Sendable {
         let keyframes = KeyframeRequests()
         let transport = try MediaTransport(binding: udp, dtlsContext: DTLSContext(certificate: certificate),
                                            logger: logger, onKeyframeRequest: keyframes.request)
-        let streamer = Streamer(configuration: configuration, plan: plan, keyframes: keyframes, sink: transport.send)
+        let streamer = Streamer(configuration: configuration, plan: plan, keyframes: keyframes, logger: logger, sink: transport.send)
         let candidates = try hostCandidates(bound: transport.localAddress)
         let whep = WHEPService(transport: transport, certificate: certificate, candidates: candidates,
                                streamer: streamer, maxViewers: configuration.maxViewers)
@@ -41,7 +41,7 @@ public struct Agent: Sendable {
                                   logger.info("pinhole ready", metadata: [
                                       "http": "\(channel.localAddress.map { "\($0)" } ?? configuration.http)",
                                       "udp": "\(transport.localAddress)", "candidates": "\(candidates.map(\.description))",
-                                      "video": "\(plan.video.rawValue)", "audio": "\(plan.audio.rawValue)"])
+                                      "video": "\(plan.video)", "audio": "\(plan.audio)"])
                               },
                               logger: logger)
         try await app.runService()

@@ -1,3 +1,5 @@
+internal import Capture
+
 /// Everything the agent is told at start, from the command line (and later the config file).
 public struct Configuration: Sendable {
     public var http = "0.0.0.0:8080"
@@ -16,29 +18,46 @@ public struct Configuration: Sendable {
 
     public init() {}
 
-    /// What will actually be streamed, decided from the options before anything starts.
+    /// What will actually be streamed, decided from the options (and the devices present).
     public func mediaPlan() throws(ConfigurationError) -> (video: MediaChoice, audio: MediaChoice) {
         guard width >= 16, height >= 16, width % 2 == 0, height % 2 == 0, width <= 3840, height <= 2160 else {
             throw .invalid(option: "--size", detail: "\(width)x\(height): even width and height from 16x16 to 3840x2160")
         }
         guard (1...60).contains(fps) else { throw .invalid(option: "--fps", detail: "\(fps): from 1 to 60") }
         guard (50...20_000).contains(bitrateKbps) else { throw .invalid(option: "--bitrate", detail: "\(bitrateKbps): from 50 to 20000 kbit/s") }
-        return (try Self.choice(video, option: "--video", device: "V4L2 camera"),
-                try Self.choice(audio, option: "--audio", device: "ALSA capture"))
-    }
-
-    static func choice(_ value: String, option: String, device: String) throws(ConfigurationError) -> MediaChoice {
-        switch value {
-        // Device capture is not built yet, so "auto" resolves to the generated source.
-        case "auto", "test": return .test
-        case "none": return .none
-        default:
-            throw .invalid(option: option, detail: "\(value): \(device) is not supported by this build yet; use test, none or auto")
+        let videoChoice: MediaChoice
+        switch video {
+        case "auto": videoChoice = DeviceDiscovery.firstCamera().map(MediaChoice.device) ?? .test
+        case "test": videoChoice = .test
+        case "none": videoChoice = .none
+        case let path where path.hasPrefix("/dev/"): videoChoice = .device(path)
+        default: throw .invalid(option: "--video", detail: "\(video): use auto, test, none or /dev/videoN")
         }
+        let audioChoice: MediaChoice
+        switch audio {
+        case "auto": audioChoice = ALSAMicrophone.canOpen("default") ? .device("default") : .test
+        case "test": audioChoice = .test
+        case "none": audioChoice = .none
+        case "": throw .invalid(option: "--audio", detail: "empty: use auto, test, none or an ALSA PCM name")
+        default: audioChoice = .device(audio)
+        }
+        return (videoChoice, audioChoice)
     }
 }
 
-public enum MediaChoice: String, Sendable { case test, none }
+/// A source: the generated one, none, or a device (V4L2 path or ALSA PCM name).
+public enum MediaChoice: Sendable, Equatable, CustomStringConvertible {
+    case test, none
+    case device(String)
+
+    public var description: String {
+        switch self {
+        case .test: "test"
+        case .none: "none"
+        case .device(let name): name
+        }
+    }
+}
 
 public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
     case invalid(option: String, detail: String)

@@ -22,27 +22,39 @@ struct StatusReport: Codable, Sendable {
     }
 
     public struct VideoReport: Codable, Sendable {
+        /// What was configured: test, none, or a device path.
         public var source: String
+        /// What is open now (format, size, rate, zero-copy or converted); nil while stopped.
+        public var capturing: String?
         public var codec = "VP8"
         public var width: Int
         public var height: Int
         public var fps: Int
+        public var measuredFPS: Double
         public var bitrateKbps: Int
+        public var framesCaptured: Int
+        public var framesDropped: Int
+        public var zeroCopyFrames: Int
+        public var convertedFrames: Int
         public var framesEncoded: Int
         public var keyframes: Int
         public var bytesEncoded: Int
         public var lastEncodeMilliseconds: Double
+        public var captureToSendMilliseconds: Double
         public var errors: Int
         public var lastError: String?
     }
 
     public struct AudioReport: Codable, Sendable {
         public var source: String
+        public var capturing: String?
         public var codec = "opus"
         public var sampleRate = 48_000
-        public var channels: Int
         public var framesEncoded: Int
         public var bytesEncoded: Int
+        public var levelDBFS: Double?
+        public var overruns: Int
+        public var captureToSendMilliseconds: Double
         public var errors: Int
         public var lastError: String?
     }

@@ -1,5 +1,7 @@
 internal import Synchronization
 internal import Codecs
+internal import Capture
+internal import Logging
 internal import Media
 internal import RTP
 
@@ -16,14 +18,14 @@ final class Streamer: Sendable {
     private let streaming = Mutex(false)
 
     init(configuration: Configuration, plan: (video: MediaChoice, audio: MediaChoice), keyframes: KeyframeRequests,
-         sink: @escaping MediaSink) {
+         logger: Logger, sink: @escaping MediaSink) {
         self.configuration = configuration
         self.plan = plan
         video = plan.video == .none ? nil : VideoPipeline(
             ssrc: SSRC(.random(in: 1...UInt32.max)), payloadType: Self.videoPayloadType,
-            bitrateKbps: configuration.bitrateKbps, keyframes: keyframes, sink: sink)
+            bitrateKbps: configuration.bitrateKbps, keyframes: keyframes, log: { logger.info("video: \($0)") }, sink: sink)
         audio = plan.audio == .none ? nil : AudioPipeline(
-            ssrc: SSRC(.random(in: 1...UInt32.max)), payloadType: Self.audioPayloadType, sink: sink)
+            ssrc: SSRC(.random(in: 1...UInt32.max)), payloadType: Self.audioPayloadType, log: { logger.info("audio: \($0)") }, sink: sink)
     }
 
     public var isStreaming: Bool { streaming.withLock { $0 } }
@@ -31,9 +33,17 @@ final class Streamer: Sendable {
     public func start() {
         guard streaming.withLock({ on in defer { on = true }; return !on }) else { return }
         let c = configuration
-        video?.start(source: { TestPatternSource(width: c.width, height: c.height, fps: c.fps) },
-                     encoder: { try VP8Encoder(.init(width: c.width, height: c.height, fps: c.fps, bitrateKbps: c.bitrateKbps)) })
-        audio?.start(source: { ToneSource() }, encoder: { try OpusEncoder(channels: 1) })
+        let videoPlan = plan.video, audioPlan = plan.audio
+        video?.start(source: {
+            if case .device(let path) = videoPlan { return try V4L2Camera(path: path, width: c.width, height: c.height, fps: c.fps) }
+            return TestPatternSource(width: c.width, height: c.height, fps: c.fps)
+        }, encoder: { width, height in
+            try VP8Encoder(.init(width: width, height: height, fps: c.fps, bitrateKbps: c.bitrateKbps))
+        })
+        audio?.start(source: {
+            if case .device(let name) = audioPlan { return try ALSAMicrophone(device: name) }
+            return ToneSource()
+        }, encoder: { channels in try OpusEncoder(channels: channels) })
     }
 
     public func stop() {
@@ -47,16 +57,20 @@ final class Streamer: Sendable {
     func videoReport() -> StatusReport.VideoReport? {
         guard let video else { return nil }
         let s = video.runner.stats
-        return .init(source: plan.video.rawValue, width: configuration.width, height: configuration.height,
-                     fps: configuration.fps, bitrateKbps: video.targetBitrateKbps, framesEncoded: s.framesEncoded,
+        return .init(source: plan.video.description, capturing: s.source, width: configuration.width, height: configuration.height,
+                     fps: configuration.fps, measuredFPS: s.framesPerSecond, bitrateKbps: video.targetBitrateKbps,
+                     framesCaptured: s.capture.frames, framesDropped: s.capture.dropped, zeroCopyFrames: s.capture.zeroCopy,
+                     convertedFrames: s.capture.converted, framesEncoded: s.framesEncoded,
                      keyframes: s.keyframes, bytesEncoded: s.bytesEncoded,
-                     lastEncodeMilliseconds: Double(s.lastEncodeMicroseconds) / 1000, errors: s.errors, lastError: s.lastError)
+                     lastEncodeMilliseconds: Double(s.lastEncodeMicroseconds) / 1000,
+                     captureToSendMilliseconds: Double(s.lastCaptureToSendMicroseconds) / 1000, errors: s.errors, lastError: s.lastError)
     }
 
     func audioReport() -> StatusReport.AudioReport? {
         guard let audio else { return nil }
         let s = audio.runner.stats
-        return .init(source: plan.audio.rawValue, channels: 1, framesEncoded: s.framesEncoded,
-                     bytesEncoded: s.bytesEncoded, errors: s.errors, lastError: s.lastError)
+        return .init(source: plan.audio.description, capturing: s.source, framesEncoded: s.framesEncoded,
+                     bytesEncoded: s.bytesEncoded, levelDBFS: s.levelDBFS, overruns: s.overruns,
+                     captureToSendMilliseconds: Double(s.lastCaptureToSendMicroseconds) / 1000, errors: s.errors, lastError: s.lastError)
     }
 }

@@ -68,14 +68,18 @@ public final class VP8Encoder: VideoEncoder {
         context.deallocate()
     }
 
-    public func encode(_ picture: I420Frame, timestamp90kHz: UInt64, forceKeyframe: Bool) throws -> [EncodedFrame] {
+    /// Encodes the planes where they are: a camera's mmap buffer goes to libvpx without a copy.
+    public func encode(_ picture: PictureView, timestamp90kHz: UInt64, forceKeyframe: Bool) throws -> [EncodedFrame] {
         precondition(picture.width == Int(config.g_w) && picture.height == Int(config.g_h), "frame size differs from encoder size")
-        var picture = picture
-        let status = picture.data.withUnsafeMutableBufferPointer { buffer in
-            vpx_img_wrap(&image, VPX_IMG_FMT_I420, config.g_w, config.g_h, 1, buffer.baseAddress)
-            let flags: vpx_enc_frame_flags_t = forceKeyframe ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
-            return vpx_codec_encode(context, &image, vpx_codec_pts_t(timestamp90kHz), 3000, flags, UInt(VPX_DL_REALTIME))
-        }
+        vpx_img_wrap(&image, VPX_IMG_FMT_I420, config.g_w, config.g_h, 1, UnsafeMutablePointer(mutating: picture.y))
+        image.planes.0 = UnsafeMutablePointer(mutating: picture.y)
+        image.planes.1 = UnsafeMutablePointer(mutating: picture.u)
+        image.planes.2 = UnsafeMutablePointer(mutating: picture.v)
+        image.stride.0 = Int32(picture.yStride)
+        image.stride.1 = Int32(picture.uvStride)
+        image.stride.2 = Int32(picture.uvStride)
+        let flags: vpx_enc_frame_flags_t = forceKeyframe ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
+        let status = vpx_codec_encode(context, &image, vpx_codec_pts_t(timestamp90kHz), 3000, flags, UInt(VPX_DL_REALTIME))
         guard status == VPX_CODEC_OK else {
             throw CodecError.libvpx(call: "vpx_codec_encode", detail: String(cString: vpx_codec_error(context)))
         }

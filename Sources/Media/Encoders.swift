@@ -1,7 +1,7 @@
 /// What the pipeline needs of a video encoder; libvpx's VP8 encoder is the real one.
 public protocol VideoEncoder: AnyObject {
     /// Encodes one picture; a realtime encoder returns the frame at once (no lag).
-    func encode(_ picture: I420Frame, timestamp90kHz: UInt64, forceKeyframe: Bool) throws -> [EncodedFrame]
+    func encode(_ picture: PictureView, timestamp90kHz: UInt64, forceKeyframe: Bool) throws -> [EncodedFrame]
     /// Target bitrate in kbit/s; takes effect from the next frame.
     func setTargetBitrate(kbps: Int) throws
 }

@@ -34,18 +34,62 @@ public struct I420Frame: Sendable {
     }
 }
 
-/// A video frame as captured: the picture and when it was taken.
-public struct CapturedFrame: Sendable {
-    public var picture: I420Frame
+extension I420Frame {
+    /// Lends the planes to `body` without copying.
+    public func withView<R>(_ body: (PictureView) throws -> R) rethrows -> R {
+        try data.withUnsafeBufferPointer { p in
+            let base = p.baseAddress!
+            return try body(PictureView(width: width, height: height, y: base, u: base + uOffset, v: base + vOffset,
+                                        yStride: width, uvStride: chromaWidth))
+        }
+    }
+}
+
+/// Borrowed I420 planes: a camera's own buffer (zero copy) or a pooled converted frame.
+/// Valid only inside the closure that lends it.
+public struct PictureView {
+    public var width: Int
+    public var height: Int
+    public var y: UnsafePointer<UInt8>
+    public var u: UnsafePointer<UInt8>
+    public var v: UnsafePointer<UInt8>
+    public var yStride: Int
+    public var uvStride: Int
+
+    public init(width: Int, height: Int, y: UnsafePointer<UInt8>, u: UnsafePointer<UInt8>, v: UnsafePointer<UInt8>,
+                yStride: Int, uvStride: Int) {
+        self.width = width
+        self.height = height
+        self.y = y
+        self.u = u
+        self.v = v
+        self.yStride = yStride
+        self.uvStride = uvStride
+    }
+}
+
+/// When a frame was captured.
+public struct CaptureTime: Sendable {
     /// CLOCK_MONOTONIC nanoseconds; drives RTP timestamps.
     public var monotonicNanoseconds: UInt64
     /// Wall-clock milliseconds since the Unix epoch; drawn into test frames to measure latency.
     public var wallClockMilliseconds: UInt64
+
+    public init(monotonicNanoseconds: UInt64, wallClockMilliseconds: UInt64) {
+        self.monotonicNanoseconds = monotonicNanoseconds
+        self.wallClockMilliseconds = wallClockMilliseconds
+    }
 }
 
-/// A chunk of 16-bit PCM at 48 kHz as captured.
+/// A chunk of interleaved 16-bit PCM at 48 kHz as captured.
 public struct CapturedAudio: Sendable {
     public var samples: [Int16]
     public var channels: Int
     public var monotonicNanoseconds: UInt64
+
+    public init(samples: [Int16], channels: Int, monotonicNanoseconds: UInt64) {
+        self.samples = samples
+        self.channels = channels
+        self.monotonicNanoseconds = monotonicNanoseconds
+    }
 }

@@ -17,10 +17,20 @@ public typealias MediaSink = @Sendable (MediaBatch) -> Void
 /// Running figures of one pipeline, for the status API.
 public struct PipelineStats: Sendable, Equatable {
     public var running = false
+    /// What the open source captures; nil while no device is open.
+    public var source: String?
+    public var capture = CaptureCounters()
     public var framesEncoded = 0
     public var keyframes = 0
     public var bytesEncoded = 0
     public var lastEncodeMicroseconds = 0
+    /// From the capture timestamp to the packets handed to the transport.
+    public var lastCaptureToSendMicroseconds = 0
+    /// Frames per second over the last second.
+    public var framesPerSecond = 0.0
+    /// Audio only: RMS level of the last chunk in dBFS, and overruns recovered from.
+    public var levelDBFS: Double?
+    public var overruns = 0
     public var errors = 0
     public var lastError: String?
 }
@@ -30,8 +40,12 @@ public struct PipelineStats: Sendable, Equatable {
 public final class PipelineRunner: Sendable {
     private let generation = Atomic<Int>(0)
     private let statsBox = Mutex(PipelineStats())
+    private let rate = Mutex<[UInt64]>([])
 
-    public init() {}
+    private let log: @Sendable (String) -> Void
+
+    /// `log` hears when devices open and close, and why a start failed.
+    public init(log: @escaping @Sendable (String) -> Void = { _ in }) { self.log = log }
 
     public var stats: PipelineStats { statsBox.withLock { $0 } }
 
@@ -43,30 +57,54 @@ public final class PipelineRunner: Sendable {
         MediaThread.start { [self] in
             while generation.load(ordering: .relaxed) == mine {
                 do {
-                    let step = try makeStep()
-                    while generation.load(ordering: .relaxed) == mine { try step() }
+                    try runDevices(makeStep, while: mine)
                 } catch {
                     record(error: "\(error)")
+                    log("capture failed, retrying in 1 s: \(error)")
                     MediaClock.sleep(untilMonotonic: MediaClock.monotonicNanoseconds() + 1_000_000_000)
                 }
             }
         }
     }
 
+    /// Opens the devices, runs frames until stopped, and releases the devices on the way out.
+    private func runDevices(_ makeStep: () throws -> () throws -> Void, while mine: Int) throws {
+        let step = try makeStep()
+        let opened = stats.source ?? "source"
+        log("opened \(opened)")
+        defer { log("closed \(opened)") }
+        while generation.load(ordering: .relaxed) == mine { try step() }
+    }
+
     /// Stops the loop after its current frame; the thread then releases its devices.
     public func stop() {
         generation.add(1, ordering: .sequentiallyConsistent)
-        statsBox.withLock { $0.running = false }
+        statsBox.withLock {
+            $0.running = false
+            $0.source = nil
+            $0.framesPerSecond = 0
+        }
     }
 
-    func record(frameBytes: Int, keyframe: Bool, encodeMicroseconds: Int) {
+    func record(frameBytes: Int, keyframe: Bool, encodeMicroseconds: Int, capturedAt: UInt64) {
+        let now = MediaClock.monotonicNanoseconds()
         statsBox.withLock {
             $0.framesEncoded += 1
             $0.keyframes += keyframe ? 1 : 0
             $0.bytesEncoded += frameBytes
             $0.lastEncodeMicroseconds = encodeMicroseconds
+            $0.lastCaptureToSendMicroseconds = capturedAt <= now ? Int((now - capturedAt) / 1_000) : 0
+        }
+        rate.withLock { window in
+            window.append(now)
+            while let first = window.first, now - first > 1_000_000_000 { window.removeFirst() }
+            let count = window.count
+            statsBox.withLock { $0.framesPerSecond = Double(count) }
         }
     }
+
+    /// Updates what the pipeline reports about its source.
+    func update(_ change: (inout PipelineStats) -> Void) { statsBox.withLock { change(&$0) } }
 
     private func record(error: String) {
         statsBox.withLock {

@@ -1,4 +1,5 @@
 public import RTP
+internal import Glibc
 internal import Synchronization
 
 /// Capture → VP8 → RTP, once for all viewers. Sequence numbers and PictureIDs run on across
@@ -7,7 +8,7 @@ public final class VideoPipeline: Sendable {
     /// Largest RTP packet before SRTP, so that the protected packet fits a 1200-byte path MTU.
     public static let maxPacket = 1200 - 16
 
-    public let runner = PipelineRunner()
+    public let runner: PipelineRunner
     public let ssrc: SSRC
     private let sink: MediaSink
     private let timestampOffset = UInt32.random(in: 0...UInt32.max)
@@ -16,7 +17,8 @@ public final class VideoPipeline: Sendable {
     private let packetizing: Mutex<(payloader: VP8Payloader, packetizer: RTPPacketizer)>
 
     public init(ssrc: SSRC, payloadType: UInt8, bitrateKbps: Int, keyframes: KeyframeRequests = KeyframeRequests(),
-                sink: @escaping MediaSink) {
+                log: @escaping @Sendable (String) -> Void = { _ in }, sink: @escaping MediaSink) {
+        runner = PipelineRunner(log: log)
         self.ssrc = ssrc
         self.keyframes = keyframes
         self.sink = sink
@@ -30,29 +32,34 @@ public final class VideoPipeline: Sendable {
     public func setTargetBitrate(kbps: Int) { targetKbps.store(kbps, ordering: .relaxed) }
     public var targetBitrateKbps: Int { targetKbps.load(ordering: .relaxed) }
 
+    /// Starts capturing; the encoder is made for the size the source actually delivers.
     public func start(source makeSource: @escaping @Sendable () throws -> any VideoSource,
-                      encoder makeEncoder: @escaping @Sendable () throws -> any VideoEncoder) {
+                      encoder makeEncoder: @escaping @Sendable (_ width: Int, _ height: Int) throws -> any VideoEncoder) {
         requestKeyframe()  // viewers resume at a keyframe
         runner.start { [self] in
             let source = try makeSource()
-            let encoder = try makeEncoder()
+            let encoder = try makeEncoder(source.width, source.height)
+            runner.update { $0.source = source.description }
             var appliedKbps = 0
             return {
-                let frame = try source.nextFrame()
-                let kbps = self.targetKbps.load(ordering: .relaxed)
-                if kbps != appliedKbps { try encoder.setTargetBitrate(kbps: kbps); appliedKbps = kbps }
-                try self.encodeAndSend(frame, encoder: encoder)
+                try source.capture { picture, time in
+                    let kbps = self.targetKbps.load(ordering: .relaxed)
+                    if kbps != appliedKbps { try encoder.setTargetBitrate(kbps: kbps); appliedKbps = kbps }
+                    try self.encodeAndSend(picture, at: time, encoder: encoder)
+                }
+                let counters = source.counters
+                self.runner.update { $0.capture = counters }
             }
         }
     }
 
     public func stop() { runner.stop() }
 
-    private func encodeAndSend(_ frame: CapturedFrame, encoder: any VideoEncoder) throws {
+    private func encodeAndSend(_ picture: PictureView, at time: CaptureTime, encoder: any VideoEncoder) throws {
         let force = keyframes.take()
-        let timestamp90kHz = frame.monotonicNanoseconds * 9 / 100_000
+        let timestamp90kHz = time.monotonicNanoseconds * 9 / 100_000
         let started = MediaClock.monotonicNanoseconds()
-        let encoded = try encoder.encode(frame.picture, timestamp90kHz: timestamp90kHz, forceKeyframe: force)
+        let encoded = try encoder.encode(picture, timestamp90kHz: timestamp90kHz, forceKeyframe: force)
         let micros = Int((MediaClock.monotonicNanoseconds() - started) / 1_000)
         let rtpTimestamp = timestampOffset &+ UInt32(truncatingIfNeeded: timestamp90kHz)
         for output in encoded {
@@ -60,9 +67,10 @@ public final class VideoPipeline: Sendable {
                 let payloads = state.payloader.payloads(for: output.data, maxPayload: Self.maxPacket - RTPHeader.fixedLength)
                 return state.packetizer.packets(payloads: payloads, timestamp: rtpTimestamp)
             }
-            runner.record(frameBytes: output.data.count, keyframe: output.isKeyframe, encodeMicroseconds: micros)
             sink(MediaBatch(kind: .video, packets: packets, rtpTimestamp: rtpTimestamp,
-                            monotonicNanoseconds: frame.monotonicNanoseconds, isKeyframe: output.isKeyframe))
+                            monotonicNanoseconds: time.monotonicNanoseconds, isKeyframe: output.isKeyframe))
+            runner.record(frameBytes: output.data.count, keyframe: output.isKeyframe, encodeMicroseconds: micros,
+                          capturedAt: time.monotonicNanoseconds)
         }
     }
 }
@@ -78,23 +86,26 @@ public final class KeyframeRequests: Sendable {
 
 /// Capture → Opus → RTP (RFC 7587: one Opus frame per packet), once for all viewers.
 public final class AudioPipeline: Sendable {
-    public let runner = PipelineRunner()
+    public let runner: PipelineRunner
     public let ssrc: SSRC
     private let sink: MediaSink
     private let state: Mutex<(packetizer: RTPPacketizer, timestamp: UInt32)>
 
-    public init(ssrc: SSRC, payloadType: UInt8, sink: @escaping MediaSink) {
+    public init(ssrc: SSRC, payloadType: UInt8, log: @escaping @Sendable (String) -> Void = { _ in }, sink: @escaping MediaSink) {
+        runner = PipelineRunner(log: log)
         self.ssrc = ssrc
         self.sink = sink
         state = Mutex((RTPPacketizer(ssrc: ssrc, payloadType: payloadType, firstSequenceNumber: SequenceNumber(.random(in: 0...0x7FFF))),
                        UInt32.random(in: 0...UInt32.max)))
     }
 
+    /// Starts capturing; the encoder is made for the source's channel count.
     public func start(source makeSource: @escaping @Sendable () throws -> any AudioSource,
-                      encoder makeEncoder: @escaping @Sendable () throws -> any AudioEncoder) {
+                      encoder makeEncoder: @escaping @Sendable (_ channels: Int) throws -> any AudioEncoder) {
         runner.start { [self] in
             let source = try makeSource()
-            let encoder = try makeEncoder()
+            let encoder = try makeEncoder(source.channels)
+            runner.update { $0.source = source.description }
             return {
                 let chunk = try source.nextChunk(frameSize: encoder.frameSize)
                 let started = MediaClock.monotonicNanoseconds()
@@ -105,12 +116,25 @@ public final class AudioPipeline: Sendable {
                     defer { s.timestamp &+= UInt32(encoder.frameSize) }
                     return (packets, s.timestamp)
                 }
-                self.runner.record(frameBytes: opus.count, keyframe: false, encodeMicroseconds: micros)
                 self.sink(MediaBatch(kind: .audio, packets: packets, rtpTimestamp: timestamp,
                                      monotonicNanoseconds: chunk.monotonicNanoseconds, isKeyframe: false))
+                self.runner.record(frameBytes: opus.count, keyframe: false, encodeMicroseconds: micros,
+                                   capturedAt: chunk.monotonicNanoseconds)
+                let level = Self.levelDBFS(chunk.samples), overruns = source.overruns
+                self.runner.update {
+                    $0.levelDBFS = level
+                    $0.overruns = overruns
+                }
             }
         }
     }
 
     public func stop() { runner.stop() }
+
+    /// RMS level relative to full scale; -inf dB for silence is reported as -120.
+    static func levelDBFS(_ samples: [Int16]) -> Double {
+        guard !samples.isEmpty else { return -120 }
+        let meanSquare = samples.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(samples.count)
+        return meanSquare > 0 ? max(-120, 10 * log10(meanSquare / (32768.0 * 32768.0))) : -120
+    }
 }

@@ -8,13 +8,19 @@ struct Pinhole: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pinhole",
         abstract: "A WebRTC camera endpoint: open http://HOST:8080/ to watch.",
-        version: "0.1.0")
+        version: "0.1.0",
+        subcommands: [Serve.self, Devices.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stream the camera and microphone (the default).")
 
     @Option(help: "HTTP listen address (WHEP, API, viewer page).") var http = "0.0.0.0:8080"
     @Option(help: "The one UDP address for all WebRTC media.") var udp = "0.0.0.0:8189"
     @Option(help: "An extra host candidate address (1:1 NAT, port forward). Repeatable.") var advertise: [String] = []
-    @Option(help: "auto, test, none or /dev/videoN.") var video = "auto"
-    @Option(help: "auto, test, none or an ALSA PCM name.") var audio = "auto"
+    @Option(help: "auto (first camera, else the test pattern), test, none or /dev/videoN.") var video = "auto"
+    @Option(help: "auto (default capture PCM, else a test tone), test, none or an ALSA PCM name.") var audio = "auto"
     @Option(help: "Picture size, WxH.") var size = "640x480"
     @Option(help: "Frames per second.") var fps = 30
     @Option(help: "Video bitrate in kbit/s.") var bitrate = 1_000
@@ -39,5 +45,15 @@ struct Pinhole: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
+    }
+}
+
+struct Devices: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List cameras, audio inputs and GPIO chips.")
+
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        print(json ? try DeviceReport.json() : DeviceReport.text(), terminator: json ? "\n" : "")
     }
 }

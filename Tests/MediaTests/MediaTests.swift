@@ -2,6 +2,7 @@ import Testing
 import Synchronization
 @testable import Media
 @testable import Codecs
+@testable import Capture
 import RTP
 
 @Suite struct TestPatternTests {
@@ -45,8 +46,9 @@ import RTP
         var pattern = TestPattern(width: 320, height: 240)
         var keyframes: [Bool] = []
         for i in 0..<10 {
-            let frames = try encoder.encode(pattern.render(counter: UInt32(i), wallClockMilliseconds: 0),
-                                            timestamp90kHz: UInt64(i) * 3000, forceKeyframe: i == 6)
+            let frames = try pattern.render(counter: UInt32(i), wallClockMilliseconds: 0).withView {
+                try encoder.encode($0, timestamp90kHz: UInt64(i) * 3000, forceKeyframe: i == 6)
+            }
             #expect(frames.count == 1)  // no lag: one frame out per frame in
             keyframes += frames.map(\.isKeyframe)
         }
@@ -71,7 +73,7 @@ import RTP
             batches.withLock { $0.append(batch) }
         }
         let start = { pipeline.start(source: { TestPatternSource(width: 160, height: 120, fps: 50) },
-                                     encoder: { try VP8Encoder(.init(width: 160, height: 120, fps: 50, bitrateKbps: 300)) }) }
+                                     encoder: { w, h in try VP8Encoder(.init(width: w, height: h, fps: 50, bitrateKbps: 300)) }) }
         start()
         try await Task.sleep(for: .milliseconds(300))
         pipeline.stop()
@@ -90,5 +92,30 @@ import RTP
         #expect(all.filter(\.isKeyframe).count >= 2)
         #expect(all.flatMap(\.packets).allSatisfy { $0.bytes.count <= VideoPipeline.maxPacket })
         #expect(pipeline.runner.stats.framesEncoded == all.count)
+    }
+}
+
+@Suite struct PixelConversionTests {
+    /// NV12 and YUYV frames built from a known I420 picture convert back to the same planes
+    /// (YUYV keeps the chroma of even rows, which is what the test picture has in both).
+    @Test func nv12AndYUYVConvertToI420() throws {
+        var pattern = TestPattern(width: 64, height: 48)
+        let reference = pattern.render(counter: 3, wallClockMilliseconds: 7)
+        let (w, h, cw, ch) = (64, 48, 32, 24)
+        var nv12 = Array(reference.data.prefix(w * h))
+        for row in 0..<ch { for col in 0..<cw {
+            nv12 += [reference.data[reference.uOffset + row * cw + col], reference.data[reference.vOffset + row * cw + col]]
+        } }
+        var yuyv: [UInt8] = []
+        for row in 0..<h { for col in 0..<cw {
+            let c = (row / 2) * cw + col
+            yuyv += [reference.data[row * w + 2 * col], reference.data[reference.uOffset + c],
+                     reference.data[row * w + 2 * col + 1], reference.data[reference.vOffset + c]]
+        } }
+        for (format, bytes, stride) in [(PixelFormat.nv12, nv12, w), (PixelFormat.yuyv, yuyv, 2 * w)] {
+            var out = I420Frame(width: w, height: h)
+            bytes.withUnsafeBufferPointer { PixelConversion.convert(format, from: $0, bytesPerLine: stride, into: &out) }
+            #expect(out.data == reference.data, "\(format.name)")
+        }
     }
 }

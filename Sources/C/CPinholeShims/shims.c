@@ -1,5 +1,6 @@
 #include "pinhole_shims.h"
 #include <vpx/vp8cx.h>
+#include <libv4l2.h>
 
 vpx_codec_err_t pinhole_vpx_codec_enc_init(vpx_codec_ctx_t *ctx, const vpx_codec_enc_cfg_t *cfg) {
     return vpx_codec_enc_init(ctx, vpx_codec_vp8_cx(), cfg, 0);
@@ -33,3 +34,26 @@ EVP_PKEY *pinhole_EVP_EC_gen(const char *curve) {
 
 void pinhole_BIO_set_retry_read(BIO *bio) { BIO_set_retry_read(bio); }
 void pinhole_BIO_clear_retry_flags(BIO *bio) { BIO_clear_retry_flags(bio); }
+
+int pinhole_v4l2_ioctl(int fd, unsigned long request, void *arg) { return v4l2_ioctl(fd, request, arg); }
+int pinhole_v4l2_open(const char *path, int flags) { return v4l2_open(path, flags); }
+
+const unsigned long pinhole_VIDIOC_QUERYCAP = VIDIOC_QUERYCAP;
+const unsigned long pinhole_VIDIOC_ENUM_FMT = VIDIOC_ENUM_FMT;
+const unsigned long pinhole_VIDIOC_G_FMT = VIDIOC_G_FMT;
+const unsigned long pinhole_VIDIOC_S_FMT = VIDIOC_S_FMT;
+const unsigned long pinhole_VIDIOC_S_PARM = VIDIOC_S_PARM;
+const unsigned long pinhole_VIDIOC_G_PARM = VIDIOC_G_PARM;
+const unsigned long pinhole_VIDIOC_REQBUFS = VIDIOC_REQBUFS;
+const unsigned long pinhole_VIDIOC_QUERYBUF = VIDIOC_QUERYBUF;
+const unsigned long pinhole_VIDIOC_QBUF = VIDIOC_QBUF;
+const unsigned long pinhole_VIDIOC_DQBUF = VIDIOC_DQBUF;
+const unsigned long pinhole_VIDIOC_STREAMON = VIDIOC_STREAMON;
+const unsigned long pinhole_VIDIOC_STREAMOFF = VIDIOC_STREAMOFF;
+const unsigned long pinhole_VIDIOC_ENUM_FRAMESIZES = VIDIOC_ENUM_FRAMESIZES;
+const unsigned long pinhole_VIDIOC_ENUM_FRAMEINTERVALS = VIDIOC_ENUM_FRAMEINTERVALS;
+
+static void pinhole_snd_silent(const char *file, int line, const char *function, int err, const char *fmt, ...) {
+    (void)file; (void)line; (void)function; (void)err; (void)fmt;
+}
+void pinhole_snd_lib_error_silence(void) { snd_lib_error_set_handler(pinhole_snd_silent); }
