@@ -10,6 +10,8 @@ public struct Configuration: Sendable {
     public var video = "auto"
     /// auto | test | none | ALSA PCM name
     public var audio = "auto"
+    /// auto, or YU12, NV12 or YUYV to force one native camera format.
+    public var pixelFormat = "auto"
     public var width = 640
     public var height = 480
     public var fps = 30
@@ -22,6 +24,9 @@ public struct Configuration: Sendable {
     public func mediaPlan() throws(ConfigurationError) -> (video: MediaChoice, audio: MediaChoice) {
         guard width >= 16, height >= 16, width % 2 == 0, height % 2 == 0, width <= 3840, height <= 2160 else {
             throw .invalid(option: "--size", detail: "\(width)x\(height): even width and height from 16x16 to 3840x2160")
+        }
+        guard ["auto", "YU12", "NV12", "YUYV"].contains(pixelFormat) else {
+            throw .invalid(option: "--pixel-format", detail: "\(pixelFormat): auto, YU12, NV12 or YUYV")
         }
         guard (1...60).contains(fps) else { throw .invalid(option: "--fps", detail: "\(fps): from 1 to 60") }
         guard (50...20_000).contains(bitrateKbps) else { throw .invalid(option: "--bitrate", detail: "\(bitrateKbps): from 50 to 20000 kbit/s") }

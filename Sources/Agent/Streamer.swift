@@ -35,7 +35,10 @@ final class Streamer: Sendable {
         let c = configuration
         let videoPlan = plan.video, audioPlan = plan.audio
         video?.start(source: {
-            if case .device(let path) = videoPlan { return try V4L2Camera(path: path, width: c.width, height: c.height, fps: c.fps) }
+            if case .device(let path) = videoPlan {
+                return try V4L2Camera(path: path, width: c.width, height: c.height, fps: c.fps,
+                                      pixelFormat: c.pixelFormat == "auto" ? nil : c.pixelFormat)
+            }
             return TestPatternSource(width: c.width, height: c.height, fps: c.fps)
         }, encoder: { width, height in
             try VP8Encoder(.init(width: width, height: height, fps: c.fps, bitrateKbps: c.bitrateKbps))

@@ -23,7 +23,8 @@ public final class V4L2Camera: VideoSource {
     /// How many buffers the driver cycles through: few, for low latency.
     static let bufferCount: UInt32 = 3
 
-    public init(path: String, width: Int, height: Int, fps: Int) throws(CaptureError) {
+    /// `pixelFormat` (YU12, NV12 or YUYV) forces one native format instead of the best one.
+    public init(path: String, width: Int, height: Int, fps: Int, pixelFormat: String? = nil) throws(CaptureError) {
         pinhole_snd_lib_error_silence()
         let fd = pinhole_v4l2_open(path, O_RDWR | O_NONBLOCK)
         guard fd >= 0 else { throw .system(call: "open \(path)", errno: errno) }
@@ -31,7 +32,7 @@ public final class V4L2Camera: VideoSource {
         self.path = path
         do {
             let card = try V4L2Device.checkCapture(fd: fd, path: path)
-            format = try V4L2Device.bestFormat(fd: fd, path: path)
+            format = try V4L2Device.bestFormat(fd: fd, path: path, only: pixelFormat)
             var f = v4l2_format()
             f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
             f.fmt.pix.width = UInt32(width)

@@ -38,12 +38,13 @@ enum V4L2Device {
 
     /// Native YU12 first (no copy), then native NV12 and YUYV (one conversion), then YU12 as
     /// libv4lconvert produces it from anything else (MJPEG, Bayer, RGB).
-    static func bestFormat(fd: Int32, path: String) throws(CaptureError) -> PixelFormat {
+    static func bestFormat(fd: Int32, path: String, only: String? = nil) throws(CaptureError) -> PixelFormat {
         let offered = formats(fd: fd)
-        for wanted in PixelFormat.preference {
+        let candidates = only.map { name in PixelFormat.preference.filter { $0.name == name } } ?? PixelFormat.preference
+        for wanted in candidates {
             if offered.contains(where: { $0.fourcc == wanted.fourcc && !$0.emulated }) { return wanted }
         }
-        if offered.contains(where: { $0.fourcc == PixelFormat.yu12.fourcc }) { return .yu12Converted }
+        if only == nil, offered.contains(where: { $0.fourcc == PixelFormat.yu12.fourcc }) { return .yu12Converted }
         throw .noUsableFormat(path: path, offered: offered.map { fourccName($0.fourcc) })
     }
 
@@ -70,8 +71,10 @@ enum V4L2Device {
         text.utf8.enumerated().reduce(0) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
     }
 
+    /// The four characters; bit 31 marks the big-endian variant of a format (videodev2.h).
     static func fourccName(_ code: UInt32) -> String {
-        String(decoding: (0..<4).map { UInt8(truncatingIfNeeded: code >> (8 * $0)) }, as: UTF8.self)
+        let name = String(decoding: (0..<4).map { UInt8(truncatingIfNeeded: (code & 0x7FFF_FFFF) >> (8 * $0)) }, as: UTF8.self)
+        return code & 0x8000_0000 != 0 ? name + "-BE" : name
     }
 }
 

@@ -13,7 +13,7 @@ public final class SRTPSession {
 
     /// `profile` is the IANA DTLS-SRTP id; `masterKey` is key then salt, as DTLS exports it.
     public init(profile: UInt16, masterKey: [UInt8], direction: Direction) throws(SRTPError) {
-        SRTPLibrary.initializeOnce()
+        try SRTPLibrary.initializeOnce()
         var policy = srtp_policy_t()
         switch profile {
         case 0x0001:
@@ -74,8 +74,12 @@ public enum SRTPError: Error, Equatable, Sendable {
     case libsrtp(call: String, status: Int)
 }
 
-/// srtp_init must run once per process before any session is made.
+/// srtp_init must run once per process before any session is made. Debian's libsrtp2 uses NSS,
+/// which loads its crypto modules (libsoftokn3, libfreeblpriv3) with dlopen: when they are
+/// missing, srtp_init fails and every session is refused with this error rather than a crash.
 enum SRTPLibrary {
-    private static let initialized: Bool = { srtp_init() == srtp_err_status_ok }()
-    static func initializeOnce() { precondition(initialized, "srtp_init failed") }
+    private static let status: srtp_err_status_t = srtp_init()
+    static func initializeOnce() throws(SRTPError) {
+        guard status == srtp_err_status_ok else { throw .libsrtp(call: "srtp_init", status: Int(status.rawValue)) }
+    }
 }

@@ -21,6 +21,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "An extra host candidate address (1:1 NAT, port forward). Repeatable.") var advertise: [String] = []
     @Option(help: "auto (first camera, else the test pattern), test, none or /dev/videoN.") var video = "auto"
     @Option(help: "auto (default capture PCM, else a test tone), test, none or an ALSA PCM name.") var audio = "auto"
+    @Option(help: "Camera format: auto (YU12, else NV12, else YUYV, else converted), YU12, NV12 or YUYV.") var pixelFormat = "auto"
     @Option(help: "Picture size, WxH.") var size = "640x480"
     @Option(help: "Frames per second.") var fps = 30
     @Option(help: "Video bitrate in kbit/s.") var bitrate = 1_000
@@ -33,6 +34,7 @@ struct Serve: AsyncParsableCommand {
         config.advertise = advertise
         config.video = video
         config.audio = audio
+        config.pixelFormat = pixelFormat
         let parts = size.split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2 else { throw ValidationError("--size takes WxH, for example 640x480") }
         (config.width, config.height) = (parts[0], parts[1])

@@ -1,0 +1,124 @@
+"""The real binary against real kernel drivers (vivid, snd-aloop, gpio-sim) in the lab VM,
+watched by an aiortc viewer on the host."""
+import asyncio
+import time
+
+import numpy
+import pytest
+
+from conftest import LabAgent
+from whep_client import Viewer
+
+
+def dominant_frequency(frames):
+    samples = numpy.concatenate([f.to_ndarray().reshape(-1)[:: len(f.layout.channels)] for f in frames]).astype(float)
+    spectrum = numpy.abs(numpy.fft.rfft(samples * numpy.hanning(len(samples))))
+    return numpy.fft.rfftfreq(len(samples), 1 / 48000)[spectrum.argmax()]
+
+
+class AudioKeeper(Viewer):
+    """A viewer that also keeps the decoded audio frames themselves."""
+
+    def __init__(self, base):
+        super().__init__(base)
+        self.audio = []
+
+    async def _consume(self, track):
+        if track.kind == "audio":
+            while True:
+                try:
+                    self.audio.append(await track.recv())
+                except Exception:
+                    return
+        await super()._consume(track)
+
+
+async def watch(agent, seconds):
+    viewer = AudioKeeper(agent.base)
+    await viewer.connect()
+    await asyncio.sleep(seconds)
+    return viewer
+
+
+@pytest.mark.parametrize("pixel_format", ["YU12", "NV12", "YUYV"])
+def test_vivid_and_loopback_reach_a_viewer(pixel_format):
+    agent = LabAgent(pixel_format)
+    try:
+        async def run():
+            viewer = await watch(agent, 10)
+            status = agent.status()
+            await viewer.close()
+            return viewer, status
+
+        viewer, status = asyncio.run(run())
+    finally:
+        agent.finish()
+    video, audio = status["video"], status["audio"]
+    print(f"\n{pixel_format}: {video['capturing']}; measured {video['measuredFPS']} fps, encode "
+          f"{video['lastEncodeMilliseconds']} ms, capture-to-send {video['captureToSendMilliseconds']} ms, "
+          f"zero-copy {video['zeroCopyFrames']}, converted {video['convertedFrames']}, dropped {video['framesDropped']}; "
+          f"audio {audio['capturing']} at {audio['levelDBFS']:.1f} dBFS; viewer decoded {len(viewer.video_frames)} "
+          f"frames and {len(viewer.audio)} audio frames")
+    assert f"vivid" in video["capturing"].lower() and pixel_format in video["capturing"]
+    if pixel_format == "YU12":
+        assert "zero-copy" in video["capturing"] and video["convertedFrames"] == 0 and video["zeroCopyFrames"] > 0
+    else:
+        assert "converted" in video["capturing"] and video["zeroCopyFrames"] == 0 and video["convertedFrames"] > 0
+    assert len(viewer.video_frames) >= 50
+    assert {(w, h) for (w, h, _, _) in viewer.video_frames} == {(640, 480)}
+    # vivid's picture, not the built-in pattern: no frame carries Pinhole's block-code stamp.
+    assert all(code is None for (_, _, code, _) in viewer.video_frames)
+    assert "Loopback" in audio["capturing"]
+    frequency = dominant_frequency(viewer.audio[-150:])
+    assert abs(frequency - 1000) < 15, frequency
+
+
+def test_stop_closes_devices_and_start_resumes_within_a_second():
+    agent = LabAgent("YU12")
+    try:
+        async def run():
+            viewer = AudioKeeper(agent.base)
+            await viewer.connect()
+            await asyncio.sleep(4)
+            stopped = agent.post("/api/stream/stop")
+            await asyncio.sleep(1)
+            paused = agent.status()
+            before = len(viewer.video_frames)
+            await asyncio.sleep(1)
+            frozen = len(viewer.video_frames) - before
+            started_at = time.time()
+            agent.post("/api/stream/start")
+            resumed_after = None
+            while time.time() - started_at < 5:
+                if len(viewer.video_frames) > before + frozen:
+                    resumed_after = viewer.video_frames[before + frozen][3] / 1000 - started_at
+                    break
+                await asyncio.sleep(0.02)
+            await viewer.close()
+            return stopped, paused, frozen, resumed_after
+
+        stopped, paused, frozen, resumed_after = asyncio.run(run())
+    finally:
+        agent.finish()
+    log = open(f"{agent.share}/pinhole.log").read()
+    print(f"\nresumed {resumed_after * 1000:.0f} ms after start" if resumed_after else "\nnot resumed")
+    assert stopped["streaming"] is False
+    assert paused["video"].get("capturing") is None and paused["audio"].get("capturing") is None
+    assert paused["viewerCount"] == 1  # the viewer stays connected while paused
+    assert frozen == 0
+    assert "video: closed" in log and log.count("video: opened") >= 2
+    assert resumed_after is not None and resumed_after < 1.0
+
+
+def test_devices_lists_vivid_loopback_and_gpio_sim():
+    agent = LabAgent("YU12")
+    devices = agent.finish()
+    assert devices, agent.logs()
+    camera = devices["cameras"][0]
+    formats = {f["fourcc"]: f["sizes"] for f in camera["formats"]}
+    assert camera["path"] == "/dev/video0" and "vivid" in camera["card"].lower()
+    assert {"YU12", "NV12", "YUYV"} <= set(formats)
+    assert any(size.startswith("640x480@") and ",25" in size for size in formats["YU12"])
+    assert any("Loopback" in a["card"] for a in devices["audioInputs"])
+    chip = next(c for c in devices["gpioChips"] if c["label"] == "hwlab")
+    assert [line["name"] for line in chip["lines"]] == ["button", "mute", "led"]
