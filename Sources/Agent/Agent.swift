@@ -21,9 +21,11 @@ public struct Agent: Sendable {
         let http = try TransportAddress(parsing: configuration.http)
         let certificate = try DTLSCertificate()
         let keyframes = KeyframeRequests()
-        let transport = try MediaTransport(binding: udp, dtlsContext: DTLSContext(certificate: certificate),
+        let ring = PacketRing()
+        let transport = try MediaTransport(binding: udp, dtlsContext: DTLSContext(certificate: certificate), ring: ring,
                                            logger: logger, onKeyframeRequest: keyframes.request)
-        let streamer = Streamer(configuration: configuration, plan: plan, keyframes: keyframes, logger: logger, sink: transport.send)
+        let streamer = Streamer(configuration: configuration, plan: plan, keyframes: keyframes, ring: ring, logger: logger,
+                                sink: transport.send)
         let candidates = try hostCandidates(bound: transport.localAddress)
         let whep = WHEPService(transport: transport, certificate: certificate, candidates: candidates,
                                streamer: streamer, maxViewers: configuration.maxViewers)

@@ -18,14 +18,14 @@ final class Streamer: Sendable {
     private let streaming = Mutex(false)
 
     init(configuration: Configuration, plan: (video: MediaChoice, audio: MediaChoice), keyframes: KeyframeRequests,
-         logger: Logger, sink: @escaping MediaSink) {
+         ring: PacketRing, logger: Logger, sink: @escaping MediaSink) {
         self.configuration = configuration
         self.plan = plan
         video = plan.video == .none ? nil : VideoPipeline(
             ssrc: SSRC(.random(in: 1...UInt32.max)), payloadType: Self.videoPayloadType,
-            bitrateKbps: configuration.bitrateKbps, keyframes: keyframes, log: { logger.info("video: \($0)") }, sink: sink)
+            bitrateKbps: configuration.bitrateKbps, keyframes: keyframes, ring: ring, log: { logger.info("video: \($0)") }, sink: sink)
         audio = plan.audio == .none ? nil : AudioPipeline(
-            ssrc: SSRC(.random(in: 1...UInt32.max)), payloadType: Self.audioPayloadType, log: { logger.info("audio: \($0)") }, sink: sink)
+            ssrc: SSRC(.random(in: 1...UInt32.max)), payloadType: Self.audioPayloadType, ring: ring, log: { logger.info("audio: \($0)") }, sink: sink)
     }
 
     public var isStreaming: Bool { streaming.withLock { $0 } }

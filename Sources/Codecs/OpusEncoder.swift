@@ -7,7 +7,8 @@ public final class OpusEncoder: AudioEncoder {
     public let frameSize = 960
     private let encoder: OpaquePointer
     private let channels: Int
-    private var output = [UInt8](repeating: 0, count: 1_500)
+    // Caps a packet well under the 1200-byte path MTU (a 20 ms frame at 32 kbit/s is ~80 bytes).
+    private var output = [UInt8](repeating: 0, count: 1_000)
 
     public init(channels: Int, bitrate: Int = 32_000) throws(CodecError) {
         var error: Int32 = 0
@@ -22,10 +23,10 @@ public final class OpusEncoder: AudioEncoder {
 
     deinit { opus_encoder_destroy(encoder) }
 
-    public func encode(_ pcm: [Int16]) throws -> [UInt8] {
+    public func encode(_ pcm: [Int16], output body: (UnsafeRawBufferPointer) throws -> Void) throws {
         precondition(pcm.count == frameSize * channels, "an Opus frame is \(frameSize) samples per channel")
         let length = opus_encode(encoder, pcm, Int32(frameSize), &output, Int32(output.count))
         guard length > 0 else { throw CodecError.libopus(call: "opus_encode", code: Int(length)) }
-        return Array(output[0..<Int(length)])
+        try output.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(length)])) }
     }
 }

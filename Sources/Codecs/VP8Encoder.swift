@@ -69,7 +69,8 @@ public final class VP8Encoder: VideoEncoder {
     }
 
     /// Encodes the planes where they are: a camera's mmap buffer goes to libvpx without a copy.
-    public func encode(_ picture: PictureView, timestamp90kHz: UInt64, forceKeyframe: Bool) throws -> [EncodedFrame] {
+    public func encode(_ picture: PictureView, timestamp90kHz: UInt64, forceKeyframe: Bool,
+                       output: (UnsafeRawBufferPointer, Bool) throws -> Void) throws {
         precondition(picture.width == Int(config.g_w) && picture.height == Int(config.g_h), "frame size differs from encoder size")
         vpx_img_wrap(&image, VPX_IMG_FMT_I420, config.g_w, config.g_h, 1, UnsafeMutablePointer(mutating: picture.y))
         image.planes.0 = UnsafeMutablePointer(mutating: picture.y)
@@ -83,15 +84,12 @@ public final class VP8Encoder: VideoEncoder {
         guard status == VPX_CODEC_OK else {
             throw CodecError.libvpx(call: "vpx_codec_encode", detail: String(cString: vpx_codec_error(context)))
         }
-        var frames: [EncodedFrame] = []
         var iterator: vpx_codec_iter_t?
         while let packet = vpx_codec_get_cx_data(context, &iterator) {
             guard packet.pointee.kind == VPX_CODEC_CX_FRAME_PKT else { continue }
             let frame = packet.pointee.data.frame
-            let bytes = UnsafeRawBufferPointer(start: frame.buf, count: frame.sz)
-            frames.append(EncodedFrame(data: Array(bytes), isKeyframe: frame.flags & vpx_codec_frame_flags_t(VPX_FRAME_IS_KEY) != 0))
+            try output(UnsafeRawBufferPointer(start: frame.buf, count: frame.sz), frame.flags & vpx_codec_frame_flags_t(VPX_FRAME_IS_KEY) != 0)
         }
-        return frames
     }
 
     public func setTargetBitrate(kbps: Int) throws {

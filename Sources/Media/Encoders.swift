@@ -1,7 +1,9 @@
 /// What the pipeline needs of a video encoder; libvpx's VP8 encoder is the real one.
 public protocol VideoEncoder: AnyObject {
-    /// Encodes one picture; a realtime encoder returns the frame at once (no lag).
-    func encode(_ picture: PictureView, timestamp90kHz: UInt64, forceKeyframe: Bool) throws -> [EncodedFrame]
+    /// Encodes one picture; a realtime encoder hands out the frame at once (no lag). `output`
+    /// sees the encoder's own buffer, valid only during the call: nothing is copied.
+    func encode(_ picture: PictureView, timestamp90kHz: UInt64, forceKeyframe: Bool,
+                output: (_ frame: UnsafeRawBufferPointer, _ isKeyframe: Bool) throws -> Void) throws
     /// Target bitrate in kbit/s; takes effect from the next frame.
     func setTargetBitrate(kbps: Int) throws
 }
@@ -10,15 +12,6 @@ public protocol VideoEncoder: AnyObject {
 public protocol AudioEncoder: AnyObject {
     /// Samples per channel in one frame (20 ms at 48 kHz = 960).
     var frameSize: Int { get }
-    func encode(_ pcm: [Int16]) throws -> [UInt8]
-}
-
-public struct EncodedFrame: Sendable {
-    public var data: [UInt8]
-    public var isKeyframe: Bool
-
-    public init(data: [UInt8], isKeyframe: Bool) {
-        self.data = data
-        self.isKeyframe = isKeyframe
-    }
+    /// Encodes one frame of interleaved PCM; `output` sees the encoder's buffer during the call.
+    func encode(_ pcm: [Int16], output: (UnsafeRawBufferPointer) throws -> Void) throws
 }

@@ -1,11 +1,12 @@
 public import RTP
 internal import Synchronization
 
-/// The RTP packets of one encoded frame, packetized once and shared by every viewer.
+/// The RTP packets of one encoded frame, packetized once into the shared ring for every viewer.
 public struct MediaBatch: Sendable {
     public enum Kind: String, Sendable { case video, audio }
     public var kind: Kind
-    public var packets: [RTPPacket]
+    public var ssrc: SSRC
+    public var packets: [PacketRef]
     public var rtpTimestamp: UInt32
     /// When the frame was captured (CLOCK_MONOTONIC), to map RTP time to wall time in sender reports.
     public var monotonicNanoseconds: UInt64

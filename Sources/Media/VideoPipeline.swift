@@ -11,15 +11,17 @@ public final class VideoPipeline: Sendable {
     public let runner: PipelineRunner
     public let ssrc: SSRC
     private let sink: MediaSink
+    private let ring: PacketRing
     private let timestampOffset = UInt32.random(in: 0...UInt32.max)
     private let keyframes: KeyframeRequests
     private let targetKbps: Atomic<Int>
     private let packetizing: Mutex<(payloader: VP8Payloader, packetizer: RTPPacketizer)>
 
     public init(ssrc: SSRC, payloadType: UInt8, bitrateKbps: Int, keyframes: KeyframeRequests = KeyframeRequests(),
-                log: @escaping @Sendable (String) -> Void = { _ in }, sink: @escaping MediaSink) {
+                ring: PacketRing, log: @escaping @Sendable (String) -> Void = { _ in }, sink: @escaping MediaSink) {
         runner = PipelineRunner(log: log)
         self.ssrc = ssrc
+        self.ring = ring
         self.keyframes = keyframes
         self.sink = sink
         targetKbps = Atomic(bitrateKbps)
@@ -59,18 +61,28 @@ public final class VideoPipeline: Sendable {
         let force = keyframes.take()
         let timestamp90kHz = time.monotonicNanoseconds * 9 / 100_000
         let started = MediaClock.monotonicNanoseconds()
-        let encoded = try encoder.encode(picture, timestamp90kHz: timestamp90kHz, forceKeyframe: force)
-        let micros = Int((MediaClock.monotonicNanoseconds() - started) / 1_000)
         let rtpTimestamp = timestampOffset &+ UInt32(truncatingIfNeeded: timestamp90kHz)
-        for output in encoded {
-            let packets = packetizing.withLock { state in
-                let payloads = state.payloader.payloads(for: output.data, maxPayload: Self.maxPacket - RTPHeader.fixedLength)
-                return state.packetizer.packets(payloads: payloads, timestamp: rtpTimestamp)
+        try encoder.encode(picture, timestamp90kHz: timestamp90kHz, forceKeyframe: force) { frame, isKeyframe in
+            let micros = Int((MediaClock.monotonicNanoseconds() - started) / 1_000)
+            let packets = packetize(frame, timestamp: rtpTimestamp)
+            sink(MediaBatch(kind: .video, ssrc: ssrc, packets: packets, rtpTimestamp: rtpTimestamp,
+                            monotonicNanoseconds: time.monotonicNanoseconds, isKeyframe: isKeyframe))
+            runner.record(frameBytes: frame.count, keyframe: isKeyframe, encodeMicroseconds: micros, capturedAt: time.monotonicNanoseconds)
+        }
+    }
+
+    /// Writes the frame's packets straight from the encoder's buffer into the ring.
+    private func packetize(_ frame: UnsafeRawBufferPointer, timestamp: UInt32) -> [PacketRef] {
+        packetizing.withLock { state in
+            let fragments = VP8Payloader.fragments(frameLength: frame.count, maxPayload: Self.maxPacket - RTPHeader.fixedLength)
+            defer { state.payloader.finishFrame() }
+            return fragments.enumerated().map { index, fragment in
+                ring.write { slot in
+                    state.packetizer.write(into: slot, marker: index == fragments.count - 1, timestamp: timestamp) {
+                        state.payloader.writePayload(frame, fragment: fragment, into: $0)
+                    }
+                }
             }
-            sink(MediaBatch(kind: .video, packets: packets, rtpTimestamp: rtpTimestamp,
-                            monotonicNanoseconds: time.monotonicNanoseconds, isKeyframe: output.isKeyframe))
-            runner.record(frameBytes: output.data.count, keyframe: output.isKeyframe, encodeMicroseconds: micros,
-                          capturedAt: time.monotonicNanoseconds)
         }
     }
 }
@@ -89,11 +101,14 @@ public final class AudioPipeline: Sendable {
     public let runner: PipelineRunner
     public let ssrc: SSRC
     private let sink: MediaSink
+    private let ring: PacketRing
     private let state: Mutex<(packetizer: RTPPacketizer, timestamp: UInt32)>
 
-    public init(ssrc: SSRC, payloadType: UInt8, log: @escaping @Sendable (String) -> Void = { _ in }, sink: @escaping MediaSink) {
+    public init(ssrc: SSRC, payloadType: UInt8, ring: PacketRing, log: @escaping @Sendable (String) -> Void = { _ in },
+                sink: @escaping MediaSink) {
         runner = PipelineRunner(log: log)
         self.ssrc = ssrc
+        self.ring = ring
         self.sink = sink
         state = Mutex((RTPPacketizer(ssrc: ssrc, payloadType: payloadType, firstSequenceNumber: SequenceNumber(.random(in: 0...0x7FFF))),
                        UInt32.random(in: 0...UInt32.max)))
@@ -109,17 +124,23 @@ public final class AudioPipeline: Sendable {
             return {
                 let chunk = try source.nextChunk(frameSize: encoder.frameSize)
                 let started = MediaClock.monotonicNanoseconds()
-                let opus = try encoder.encode(chunk.samples)
-                let micros = Int((MediaClock.monotonicNanoseconds() - started) / 1_000)
-                let (packets, timestamp) = self.state.withLock { s in
-                    let packets = s.packetizer.packets(payloads: [opus], timestamp: s.timestamp)
-                    defer { s.timestamp &+= UInt32(encoder.frameSize) }
-                    return (packets, s.timestamp)
+                try encoder.encode(chunk.samples) { opus in
+                    let micros = Int((MediaClock.monotonicNanoseconds() - started) / 1_000)
+                    let (packet, timestamp) = self.state.withLock { s in
+                        let ref = self.ring.write { slot in
+                            s.packetizer.write(into: slot, marker: false, timestamp: s.timestamp) { payload in
+                                payload.copyMemory(from: opus)
+                                return opus.count
+                            }
+                        }
+                        defer { s.timestamp &+= UInt32(encoder.frameSize) }
+                        return (ref, s.timestamp)
+                    }
+                    self.sink(MediaBatch(kind: .audio, ssrc: self.ssrc, packets: [packet], rtpTimestamp: timestamp,
+                                         monotonicNanoseconds: chunk.monotonicNanoseconds, isKeyframe: false))
+                    self.runner.record(frameBytes: opus.count, keyframe: false, encodeMicroseconds: micros,
+                                       capturedAt: chunk.monotonicNanoseconds)
                 }
-                self.sink(MediaBatch(kind: .audio, packets: packets, rtpTimestamp: timestamp,
-                                     monotonicNanoseconds: chunk.monotonicNanoseconds, isKeyframe: false))
-                self.runner.record(frameBytes: opus.count, keyframe: false, encodeMicroseconds: micros,
-                                   capturedAt: chunk.monotonicNanoseconds)
                 let level = Self.levelDBFS(chunk.samples), overruns = source.overruns
                 self.runner.update {
                     $0.levelDBFS = level

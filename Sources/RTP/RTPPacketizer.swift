@@ -1,5 +1,6 @@
-/// Turns payloads into RTP packets for one stream: one SSRC, consecutive sequence numbers,
-/// the marker bit on the last packet of a frame (RFC 3550 §5.1; RFC 7741 §4.1; RFC 7587 §4.1).
+/// Numbers the RTP packets of one stream: one SSRC, consecutive sequence numbers, the marker
+/// bit on the last packet of a frame (RFC 3550 §5.1; RFC 7741 §4.1; RFC 7587 §4.1 for Opus,
+/// one frame per packet). Packets are written straight into the caller's buffer.
 public struct RTPPacketizer: Sendable {
     public let ssrc: SSRC
     public let payloadType: UInt8
@@ -11,30 +12,16 @@ public struct RTPPacketizer: Sendable {
         self.sequenceNumber = firstSequenceNumber
     }
 
-    public mutating func packets(payloads: [[UInt8]], timestamp: UInt32) -> [RTPPacket] {
-        payloads.enumerated().map { index, payload in
-            let header = RTPHeader(marker: index == payloads.count - 1, payloadType: payloadType,
-                                   sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc)
-            sequenceNumber = sequenceNumber.next()
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(header.length + payload.count)
-            header.serialize(into: &bytes)
-            bytes += payload
-            return RTPPacket(bytes: bytes, payloadOffset: header.length)
-        }
+    /// Writes the 12-byte header, then lets `payload` fill the rest; returns the packet length.
+    public mutating func write(into buffer: UnsafeMutableRawBufferPointer, marker: Bool, timestamp: UInt32,
+                               payload: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        precondition(buffer.count > RTPHeader.fixedLength, "no room for an RTP header")
+        let fields: [UInt32] = [
+            0x8000_0000 | (marker ? 0x80_0000 : 0) | UInt32(payloadType & 0x7F) << 16 | UInt32(sequenceNumber.rawValue),
+            timestamp, ssrc.rawValue,
+        ]
+        for (i, field) in fields.enumerated() { buffer.storeBytes(of: field.bigEndian, toByteOffset: 4 * i, as: UInt32.self) }
+        sequenceNumber = sequenceNumber.next()
+        return RTPHeader.fixedLength + payload(UnsafeMutableRawBufferPointer(rebasing: buffer[RTPHeader.fixedLength...]))
     }
-}
-
-/// One serialized RTP packet, shared by every viewer; only SRTP and the payload type differ per viewer.
-public struct RTPPacket: Sendable, Equatable {
-    public var bytes: [UInt8]
-    public var payloadOffset: Int
-
-    public init(bytes: [UInt8], payloadOffset: Int) {
-        self.bytes = bytes
-        self.payloadOffset = payloadOffset
-    }
-
-    public var header: RTPHeader? { try? RTPHeader.parse(bytes).header }
-    public var payload: ArraySlice<UInt8> { bytes[payloadOffset...] }
 }

@@ -11,29 +11,38 @@
 ///         +-+-+-+-+-+-+-+-+
 ///         |   PictureID   |
 ///         +-+-+-+-+-+-+-+-+
+///
+/// It plans the fragments and writes each payload straight into the caller's packet buffer.
 public struct VP8Payloader: Sendable {
     public static let descriptorLength = 4
     public private(set) var pictureID: UInt16
 
     public init(pictureID: UInt16 = 0) { self.pictureID = pictureID & 0x7FFF }
 
-    /// Payloads for one frame, each at most `maxPayload` bytes including the descriptor.
-    public mutating func payloads(for frame: [UInt8], maxPayload: Int) -> [[UInt8]] {
-        precondition(maxPayload > Self.descriptorLength, "payload budget smaller than the descriptor")
-        defer { pictureID = (pictureID &+ 1) & 0x7FFF }
-        let chunk = maxPayload - Self.descriptorLength
-        var result: [[UInt8]] = []
-        var offset = 0
-        repeat {
-            let end = min(offset + chunk, frame.count)
-            var payload: [UInt8] = [offset == 0 ? 0x90 : 0x80, 0x80, UInt8(0x80 | pictureID >> 8), UInt8(pictureID & 0xFF)]
-            payload.reserveCapacity(Self.descriptorLength + end - offset)
-            payload += frame[offset..<end]
-            result.append(payload)
-            offset = end
-        } while offset < frame.count
-        return result
+    /// The byte ranges of a `frameLength`-byte frame that go into successive packets, so that
+    /// each payload, descriptor included, is at most `maxPayload` bytes.
+    public static func fragments(frameLength: Int, maxPayload: Int) -> [Range<Int>] {
+        precondition(maxPayload > descriptorLength, "payload budget smaller than the descriptor")
+        let chunk = maxPayload - descriptorLength
+        return stride(from: 0, to: max(frameLength, 1), by: chunk).map { $0..<min($0 + chunk, frameLength) }
     }
+
+    /// Writes the descriptor and `fragment` of `frame` into `buffer`; returns the bytes written.
+    public func writePayload(_ frame: UnsafeRawBufferPointer, fragment: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let length = Self.descriptorLength + fragment.count
+        precondition(buffer.count >= length, "payload does not fit")
+        buffer[0] = fragment.lowerBound == 0 ? 0x90 : 0x80
+        buffer[1] = 0x80
+        buffer[2] = UInt8(0x80 | pictureID >> 8)
+        buffer[3] = UInt8(pictureID & 0xFF)
+        if !fragment.isEmpty {
+            (buffer.baseAddress! + Self.descriptorLength).copyMemory(from: frame.baseAddress! + fragment.lowerBound, byteCount: fragment.count)
+        }
+        return length
+    }
+
+    /// Moves on to the next frame's PictureID.
+    public mutating func finishFrame() { pictureID = (pictureID &+ 1) & 0x7FFF }
 
     /// True when an RTP payload starts a VP8 keyframe (RFC 7741 §4.3: S=1, PID=0, P bit clear).
     public static func isKeyframeStart(_ payload: [UInt8]) -> Bool {

@@ -17,6 +17,8 @@ public final class MediaTransport: Sendable {
     let onKeyframeRequest: @Sendable () -> Void
     let logger: Logger
     let limits: Limits
+    /// The packets the pipelines write and every viewer reads.
+    public let ring: PacketRing
     private let inbox = Mutex<[Command]>([])
     let viewersBox = Mutex<[String: ViewerStatus]>([:])
 
@@ -35,8 +37,9 @@ public final class MediaTransport: Sendable {
         case stop
     }
 
-    public init(binding address: TransportAddress, dtlsContext: DTLSContext, limits: Limits = Limits(), logger: Logger,
+    public init(binding address: TransportAddress, dtlsContext: DTLSContext, ring: PacketRing, limits: Limits = Limits(), logger: Logger,
                 onKeyframeRequest: @escaping @Sendable () -> Void) throws(TransportError) {
+        self.ring = ring
         socket = try UDPSocket(binding: address)
         localAddress = socket.localAddress
         var pipeFDs: [Int32] = [0, 0]

@@ -9,25 +9,24 @@ internal import RTP
 
 extension TransportLoop {
     /// Encrypts the shared packets once per viewer, with the viewer's own payload type.
+    /// Encrypts the shared packets once per viewer, with the viewer's own payload type: the
+    /// only copy is from the ring into the per-viewer SRTP buffer.
     func send(_ batch: MediaBatch) {
-        if let first = batch.packets.first?.header {
-            clocks[batch.kind] = (first.ssrc.rawValue, batch.rtpTimestamp, batch.monotonicNanoseconds)
-        }
+        clocks[batch.kind] = (batch.ssrc.rawValue, batch.rtpTimestamp, batch.monotonicNanoseconds)
         for session in sessions.values {
             guard session.phase == .connected, let address = session.address, let srtp = session.outbound,
                   let payloadType = session.setup.payloadTypes[batch.kind] else { continue }
             var counter = session.counters[batch.kind] ?? (0, 0)
             for packet in batch.packets {
-                guard packet.bytes.count + SRTPSession.maxTrailer <= scratch.count else { continue }
                 let sent = scratch.withUnsafeMutableBytes { raw -> Bool in
-                    packet.bytes.withUnsafeBytes { raw.copyMemory(from: $0) }
+                    guard let length = transport.ring.read(packet, into: raw) else { return false }
                     raw[1] = raw[1] & 0x80 | payloadType
-                    guard let length = try? srtp.protectRTP(raw, length: packet.bytes.count) else { return false }
-                    return transport.socket.send(UnsafeRawBufferPointer(rebasing: raw[0..<length]), to: address)
+                    guard let protected = try? srtp.protectRTP(raw, length: length) else { return false }
+                    return transport.socket.send(UnsafeRawBufferPointer(rebasing: raw[0..<protected]), to: address)
                 }
                 if sent {
                     counter.packets &+= 1
-                    counter.octets &+= UInt32(packet.bytes.count - packet.payloadOffset)
+                    counter.octets &+= UInt32(packet.length - RTPHeader.fixedLength)
                 }
             }
             session.counters[batch.kind] = counter

@@ -19,7 +19,7 @@ final class TransportLoop {
     var clocks: [MediaBatch.Kind: (ssrc: UInt32, rtpTimestamp: UInt32, monotonic: UInt64)] = [:]
     var receiveBuffer = [UInt8](repeating: 0, count: 2048)
     /// Per-viewer copy of a packet, with room for the SRTP trailer.
-    var scratch = [UInt8](repeating: 0, count: 2048 + SRTPSession.maxTrailer)
+    var scratch = [UInt8](repeating: 0, count: PacketRing.slotSize + SRTPSession.maxTrailer + 1_024)
     var running = true
     static let tick: Int32 = 50  // ms
 

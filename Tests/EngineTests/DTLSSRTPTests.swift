@@ -19,6 +19,11 @@ import RTP
         return rounds
     }
 
+    static func rtpPacket(ssrc: UInt32, payloadType: UInt8, payloadLength: Int, timestamp: UInt32) -> [UInt8] {
+        RTPPacketValue(header: RTPHeader(payloadType: payloadType, sequenceNumber: SequenceNumber(1), timestamp: timestamp, ssrc: SSRC(ssrc)),
+                       payload: Array(repeating: 0xAB, count: payloadLength)).serialize()
+    }
+
     static func fingerprint(_ c: DTLSCertificate) -> [(algorithm: String, digest: [UInt8])] {
         [("sha-256", c.sha256Fingerprint)]
     }
@@ -41,8 +46,7 @@ import RTP
 
         let sender = try SRTPSession(profile: serverKeys.profile, masterKey: serverKeys.localMasterKey, direction: .outbound)
         let receiver = try SRTPSession(profile: clientKeys.profile, masterKey: clientKeys.remoteMasterKey, direction: .inbound)
-        var packetizer = RTPPacketizer(ssrc: SSRC(1234), payloadType: 96, firstSequenceNumber: SequenceNumber(1))
-        let packet = packetizer.packets(payloads: [Array(repeating: 0xAB, count: 100)], timestamp: 3000)[0].bytes
+        let packet = Self.rtpPacket(ssrc: 1234, payloadType: 96, payloadLength: 100, timestamp: 3000)
 
         var buffer = [UInt8](repeating: 0, count: 1500)
         let protectedLength = try buffer.withUnsafeMutableBytes { raw in
@@ -74,8 +78,7 @@ import RTP
         let serverKeys: [UInt8] = Array(0..<30)
         let sender = try SRTPSession(profile: 0x0001, masterKey: serverKeys, direction: .outbound)
         let receiver = try SRTPSession(profile: 0x0001, masterKey: serverKeys, direction: .inbound)
-        var packetizer = RTPPacketizer(ssrc: SSRC(99), payloadType: 111, firstSequenceNumber: SequenceNumber(7))
-        let packet = packetizer.packets(payloads: [Array(repeating: 1, count: 60)], timestamp: 960)[0].bytes
+        let packet = Self.rtpPacket(ssrc: 99, payloadType: 111, payloadLength: 60, timestamp: 960)
         var buffer = packet + [UInt8](repeating: 0, count: SRTPSession.maxTrailer)
         let n = try buffer.withUnsafeMutableBytes { try sender.protectRTP($0, length: packet.count) }
         #expect(n == packet.count + 10)  // HMAC-SHA1-80 tag

@@ -46,11 +46,15 @@ import RTP
         var pattern = TestPattern(width: 320, height: 240)
         var keyframes: [Bool] = []
         for i in 0..<10 {
-            let frames = try pattern.render(counter: UInt32(i), wallClockMilliseconds: 0).withView {
-                try encoder.encode($0, timestamp90kHz: UInt64(i) * 3000, forceKeyframe: i == 6)
+            var frames = 0
+            try pattern.render(counter: UInt32(i), wallClockMilliseconds: 0).withView {
+                try encoder.encode($0, timestamp90kHz: UInt64(i) * 3000, forceKeyframe: i == 6) { frame, isKeyframe in
+                    frames += 1
+                    keyframes.append(isKeyframe)
+                    #expect(frame.count > 0)
+                }
             }
-            #expect(frames.count == 1)  // no lag: one frame out per frame in
-            keyframes += frames.map(\.isKeyframe)
+            #expect(frames == 1)  // no lag: one frame out per frame in
         }
         #expect(keyframes == [true, false, false, false, false, false, true, false, false, false])
         try encoder.setTargetBitrate(kbps: 200)
@@ -59,7 +63,8 @@ import RTP
     @Test func opusEncodesTwentyMillisecondFrames() throws {
         let encoder = try OpusEncoder(channels: 1)
         var tone = ToneGenerator()
-        let packet = try encoder.encode(tone.next(count: encoder.frameSize))
+        var packet: [UInt8] = []
+        try encoder.encode(tone.next(count: encoder.frameSize)) { packet = Array($0) }
         #expect(packet.count > 10 && packet.count < 400)
         // TOC byte (RFC 6716 §3.1): config for 20 ms CELT fullband is 31; code 0 = one frame.
         #expect(packet[0] >> 3 == 31 || packet[0] >> 3 == 15 || packet[0] >> 3 == 3)
@@ -69,7 +74,8 @@ import RTP
 @Suite struct PipelineTests {
     @Test func videoPipelinePacketizesOnceAndContinuesAcrossRestart() async throws {
         let batches = Mutex<[MediaBatch]>([])
-        let pipeline = VideoPipeline(ssrc: SSRC(42), payloadType: 96, bitrateKbps: 300) { batch in
+        let ring = PacketRing(capacity: 4_096)
+        let pipeline = VideoPipeline(ssrc: SSRC(42), payloadType: 96, bitrateKbps: 300, ring: ring) { batch in
             batches.withLock { $0.append(batch) }
         }
         let start = { pipeline.start(source: { TestPatternSource(width: 160, height: 120, fps: 50) },
@@ -86,11 +92,13 @@ import RTP
         let all = batches.withLock { $0 }
         #expect(all.count >= 10)
         #expect(all.first?.isKeyframe == true)
-        let sequence = all.flatMap(\.packets).compactMap { $0.header?.sequenceNumber }
+        let packets = all.flatMap { $0.packets.compactMap(ring.bytes) }
+        #expect(packets.count == all.reduce(0) { $0 + $1.packets.count })
+        let sequence = try packets.map { try RTPHeader.parse($0).header.sequenceNumber }
         #expect(zip(sequence, sequence.dropFirst()).allSatisfy { $0.next() == $1 })
         // The restart resumed at a keyframe.
         #expect(all.filter(\.isKeyframe).count >= 2)
-        #expect(all.flatMap(\.packets).allSatisfy { $0.bytes.count <= VideoPipeline.maxPacket })
+        #expect(packets.allSatisfy { $0.count <= VideoPipeline.maxPacket })
         #expect(pipeline.runner.stats.framesEncoded == all.count)
     }
 }
@@ -117,5 +125,37 @@ import RTP
             bytes.withUnsafeBufferPointer { PixelConversion.convert(format, from: $0, bytesPerLine: stride, into: &out) }
             #expect(out.data == reference.data, "\(format.name)")
         }
+    }
+}
+
+@Suite struct PacketRingTests {
+    @Test func packetsReadBackUntilTheirSlotIsReused() {
+        let ring = PacketRing(capacity: 4)
+        let refs = (0..<6).map { n in ring.write { slot in slot[0] = UInt8(n); slot[1] = 0xEE; return 2 } }
+        // Packets 0 and 1 were overwritten by 4 and 5; 2...5 are still there.
+        #expect(ring.bytes(refs[0]) == nil && ring.bytes(refs[1]) == nil)
+        #expect(refs[2...].map { ring.bytes($0) } == [[2, 0xEE], [3, 0xEE], [4, 0xEE], [5, 0xEE]])
+        #expect(refs.map(\.number) == Array(0..<6))
+    }
+
+    @Test func aReaderNeverSeesTornPackets() async {
+        let ring = PacketRing(capacity: 8)
+        let writer = Task.detached {
+            for n in 0..<20_000 {
+                _ = ring.write { slot in
+                    for i in 0..<64 { slot[i] = UInt8(truncatingIfNeeded: n) }
+                    return 64
+                }
+            }
+        }
+        var torn = 0
+        var buffer = [UInt8](repeating: 0, count: 128)
+        for n in 0..<20_000 {
+            let ref = PacketRef(number: n, length: 64)
+            if buffer.withUnsafeMutableBytes({ ring.read(ref, into: $0) }) != nil,
+               Set(buffer[0..<64]).count != 1 || buffer[0] != UInt8(truncatingIfNeeded: n) { torn += 1 }
+        }
+        await writer.value
+        #expect(torn == 0)
     }
 }

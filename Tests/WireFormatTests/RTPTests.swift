@@ -3,27 +3,53 @@ import Testing
 @testable import RTCP
 
 @Suite struct VP8PayloaderTests {
+    /// Writes a whole frame as packets the way the pipeline does, into plain arrays.
+    static func packetize(_ frame: [UInt8], payloader: inout VP8Payloader, packetizer: inout RTPPacketizer) -> [[UInt8]] {
+        let fragments = VP8Payloader.fragments(frameLength: frame.count, maxPayload: 1200)
+        defer { payloader.finishFrame() }
+        return frame.withUnsafeBytes { source in
+            fragments.enumerated().map { index, fragment in
+                var packet = [UInt8](repeating: 0, count: 1500)
+                let length = packet.withUnsafeMutableBytes { buffer in
+                    packetizer.write(into: buffer, marker: index == fragments.count - 1, timestamp: 90_000) { [payloader] in
+                        payloader.writePayload(source, fragment: fragment, into: $0)
+                    }
+                }
+                return Array(packet[0..<length])
+            }
+        }
+    }
+
     @Test(arguments: [1, 1195, 1196, 1197, 5000, 12_345])
-    func framesAreFragmentedAtTheMTU(size: Int) {
+    func framesAreFragmentedAtTheMTU(size: Int) throws {
         var payloader = VP8Payloader(pictureID: 0x7FFF)
+        var packetizer = RTPPacketizer(ssrc: SSRC(7), payloadType: 96, firstSequenceNumber: SequenceNumber(1))
         let frame = (0..<size).map { UInt8(truncatingIfNeeded: $0) }
-        let payloads = payloader.payloads(for: frame, maxPayload: 1200)
+        let packets = Self.packetize(frame, payloader: &payloader, packetizer: &packetizer)
+        let payloads = try packets.map { try RTPPacketValue.parse($0).payload }
         #expect(payloads.allSatisfy { p in p.count <= 1200 })
         #expect(payloads.count == (size + 1195) / 1196)
         // S bit only on the first packet; every packet carries the 15-bit PictureID 0x7FFF.
         #expect(payloads.map { $0[0] } == [0x90] + Array(repeating: 0x80, count: payloads.count - 1))
         #expect(payloads.allSatisfy { $0[1] == 0x80 && $0[2] == 0xFF && $0[3] == 0xFF })
         #expect(payloads.flatMap { $0.dropFirst(4) } == frame)
+        #expect(try packets.map { try RTPPacketValue.parse($0).header.marker } == Array(repeating: false, count: packets.count - 1) + [true])
         #expect(payloader.pictureID == 0)  // wrapped
     }
 
-    @Test func packetizerNumbersPacketsAndMarksTheLast() {
+    @Test func packetizerNumbersPacketsAcrossTheWrap() throws {
         var packetizer = RTPPacketizer(ssrc: SSRC(0xDEADBEEF), payloadType: 96, firstSequenceNumber: SequenceNumber(65534))
-        let packets = packetizer.packets(payloads: [[1], [2], [3]], timestamp: 90_000)
-        #expect(packets.map { $0.header?.sequenceNumber.rawValue } == [65534, 65535, 0])
-        #expect(packets.map { $0.header?.marker } == [false, false, true])
-        #expect(packets[0].bytes.prefix(12) == [0x80, 0x60, 0xFF, 0xFE, 0x00, 0x01, 0x5F, 0x90, 0xDE, 0xAD, 0xBE, 0xEF])
-        #expect(Array(packets[2].payload) == [3])
+        var packets: [[UInt8]] = []
+        for payload in [[UInt8(1)], [2], [3]] {
+            var buffer = [UInt8](repeating: 0, count: 64)
+            let n = buffer.withUnsafeMutableBytes { raw in
+                packetizer.write(into: raw, marker: payload == [3], timestamp: 90_000) { $0[0] = payload[0]; return 1 }
+            }
+            packets.append(Array(buffer[0..<n]))
+        }
+        #expect(try packets.map { try RTPHeader.parse($0).header.sequenceNumber.rawValue } == [65534, 65535, 0])
+        #expect(packets[0].prefix(12) == [0x80, 0x60, 0xFF, 0xFE, 0x00, 0x01, 0x5F, 0x90, 0xDE, 0xAD, 0xBE, 0xEF])
+        #expect(packets[2][1] == 0xE0 && packets[2][12] == 3)  // marker + PT 96, payload
         #expect(SequenceNumber(65535).precedes(SequenceNumber(0)))
         #expect(!SequenceNumber(0).precedes(SequenceNumber(65535)))
     }
