@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "ICE", dependencies: ["STUN"], swiftSettings: strict),
         .target(name: "DTLS", dependencies: ["COpenSSL", "CPinholeShims"], swiftSettings: strict),
         .target(name: "SRTP", dependencies: ["CSRTP"], swiftSettings: strict),
+        .target(name: "Feedback", dependencies: ["RTCP"], swiftSettings: strict),
 
         // Layer 3: media.
         .target(name: "Media", dependencies: ["RTP"], swiftSettings: strict),
@@ -56,7 +57,7 @@ let package = Package(
         // Layer 4: transport.
         .target(
             name: "Transport",
-            dependencies: ["Demux", "ICE", "STUN", "DTLS", "SRTP", "RTP", "RTCP", "Media",
+            dependencies: ["Demux", "ICE", "STUN", "DTLS", "SRTP", "RTP", "RTCP", "Feedback", "Media",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
@@ -77,7 +78,7 @@ let package = Package(
 
         .testTarget(name: "WireFormatTests", dependencies: ["SDP", "STUN", "RTP", "RTCP", "ICE", "Demux"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "EngineTests", dependencies: ["DTLS", "SRTP", "RTP"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["DTLS", "SRTP", "RTP", "RTCP", "Feedback"], swiftSettings: strict),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Codecs", "Capture", "RTP"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
