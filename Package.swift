@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Feedback", dependencies: ["RTCP"], swiftSettings: strict),
 
         // Layer 3: media.
-        .target(name: "Media", dependencies: ["RTP"], swiftSettings: strict),
+        .target(name: "Media", dependencies: ["RTP", "Feedback"], swiftSettings: strict),
         .target(name: "Codecs", dependencies: ["Media", "CVPX", "COpus", "CPinholeShims"], swiftSettings: strict),
         .target(name: "Capture", dependencies: ["Media", "CV4L2", "CALSA", "CPinholeShims"], swiftSettings: strict),
         .target(name: "GPIO", dependencies: ["CGPIOD"], swiftSettings: strict),

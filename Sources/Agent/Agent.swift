@@ -23,14 +23,16 @@ public struct Agent: Sendable {
         let keyframes = KeyframeRequests()
         let ring = PacketRing()
         let transport = try MediaTransport(binding: udp, dtlsContext: DTLSContext(certificate: certificate), ring: ring,
-                                           logger: logger, onKeyframeRequest: keyframes.request)
+                                           logger: logger, keyframes: keyframes)
         let streamer = Streamer(configuration: configuration, plan: plan, keyframes: keyframes, ring: ring, logger: logger,
                                 sink: transport.send)
         let candidates = try hostCandidates(bound: transport.localAddress)
         let whep = WHEPService(transport: transport, certificate: certificate, candidates: candidates,
-                               streamer: streamer, maxViewers: configuration.maxViewers)
+                               streamer: streamer, maxViewers: configuration.maxViewers, feedback: configuration.feedback)
         transport.start()
         streamer.start()
+        let policy = Task { await BitratePolicy(configuration: configuration).run(transport: transport, streamer: streamer) }
+        defer { policy.cancel() }
         defer {
             streamer.stop()
             transport.stop()

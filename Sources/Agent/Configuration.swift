@@ -17,6 +17,11 @@ public struct Configuration: Sendable {
     public var fps = 30
     public var bitrateKbps = 1_000
     public var maxViewers = 16
+    /// NACK retransmission and congestion control (transport-wide CC, REMB); off only to
+    /// measure what they bring.
+    public var feedback = true
+    /// The encoder never goes below this, whatever the slowest viewer's estimate.
+    public var minimumBitrateKbps = 150
 
     public init() {}
 

@@ -1,5 +1,6 @@
 internal import Transport
 internal import Media
+internal import Feedback
 
 /// The body of `GET /api/status`.
 struct StatusReport: Codable, Sendable {
@@ -19,6 +20,12 @@ struct StatusReport: Codable, Sendable {
         public var bytesSent: Int
         public var keyframeRequests: Int
         public var receiverReports: Int
+        public var bitrateKbps: Int
+        public var estimatedKbps: Int?
+        public var video: ReceptionQuality?
+        public var audio: ReceptionQuality?
+        public var nacksReceived: Int
+        public var packetsRetransmitted: Int
     }
 
     public struct VideoReport: Codable, Sendable {
@@ -70,5 +77,11 @@ extension StatusReport.ViewerReport {
         bytesSent = v.bytesSent
         keyframeRequests = v.keyframeRequests
         receiverReports = v.receiverReports
+        bitrateKbps = v.bitrateKbps
+        estimatedKbps = v.estimatedKbps
+        video = v.video
+        audio = v.audio
+        nacksReceived = v.nacksReceived
+        packetsRetransmitted = v.packetsRetransmitted
     }
 }

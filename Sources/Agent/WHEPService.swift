@@ -13,8 +13,14 @@ final class WHEPService: Sendable {
     let candidates: [Candidate]
     let streamer: Streamer
     let maxViewers: Int
+    let capabilities: Capabilities
+    let rtxSSRC = UInt32.random(in: 1...UInt32.max)
 
-    init(transport: MediaTransport, certificate: DTLSCertificate, candidates: [TransportAddress], streamer: Streamer, maxViewers: Int) {
+    init(transport: MediaTransport, certificate: DTLSCertificate, candidates: [TransportAddress], streamer: Streamer, maxViewers: Int,
+         feedback: Bool) {
+        // Only what the transport implements is negotiated (RFC 4585 §4.2, RFC 8285 §5, RFC 4588 §8.6).
+        capabilities = feedback ? Capabilities(feedback: ["nack", "nack pli", "ccm fir", "goog-remb", "transport-cc"],
+                                               extensions: [Capabilities.transportWideCC], retransmission: true) : Capabilities()
         self.transport = transport
         self.certificate = certificate
         self.candidates = candidates.map { Candidate(address: $0.canonicalIP, port: $0.port) }
@@ -39,21 +45,30 @@ final class WHEPService: Sendable {
         do { offer = try Offer(parsing: offerText) } catch { throw .badOffer(error.description) }
         var rng = SystemRandomNumberGenerator()
         let local = ICECredentials.random(using: &rng)
-        let parameters = Answer.Parameters(
+        var parameters = Answer.Parameters(
             ice: (local.ufrag, local.pwd), fingerprint: Fingerprint(algorithm: "sha-256", digest: certificate.sha256Fingerprint),
             candidates: candidates, videoSSRC: streamer.video?.ssrc.rawValue ?? 1, audioSSRC: streamer.audio?.ssrc.rawValue ?? 2,
             sessionID: .random(in: 1...UInt64(Int64.max)))
+        parameters.capabilities = capabilities
+        parameters.videoRTXSSRC = rtxSSRC
         let answer: Answer
         do { answer = try Answer(offer: offer, parameters: parameters) } catch { throw .badOffer(error.description) }
         var payloadTypes: [MediaBatch.Kind: UInt8] = [:]
+        var retransmission: SessionSetup.Retransmission?
         for m in answer.accepted where m.sends {
-            if m.kind == .video, streamer.video != nil { payloadTypes[.video] = m.payloadType }
+            if m.kind == .video, streamer.video != nil {
+                payloadTypes[.video] = m.payloadType
+                if m.genericNACK { retransmission = m.rtxPayloadType.map { .rtx(payloadType: $0, ssrc: rtxSSRC) } ?? .plain }
+            }
             if m.kind == .audio, streamer.audio != nil { payloadTypes[.audio] = m.payloadType }
         }
+        // BUNDLE: one transport, so the extension id is the same in every section (RFC 8843 §9.1).
+        let transportWideID = answer.accepted.lazy.compactMap { $0.extensionID(Capabilities.transportWideCC) }.first
         let id = randomHex(bytes: 16)
         transport.add(SessionSetup(
             id: id, localUfrag: local.ufrag, localPwd: local.pwd, remoteUfrag: offer.iceUfrag,
-            remoteFingerprints: offer.fingerprints.map { ($0.algorithm, $0.digest) }, payloadTypes: payloadTypes))
+            remoteFingerprints: offer.fingerprints.map { ($0.algorithm, $0.digest) }, payloadTypes: payloadTypes,
+            transportWideExtensionID: transportWideID, retransmission: retransmission))
         return Created(id: id, answer: answer.sdp, etag: "\"\(randomHex(bytes: 16))\"")
     }
 

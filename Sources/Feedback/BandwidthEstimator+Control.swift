@@ -40,8 +40,9 @@ extension BandwidthEstimator {
         case .normal:
             // What demonstrably got through without queuing is safe at once; beyond it, 8%/s,
             // never far ahead of what the receiver has shown it gets.
+            // An application-limited sender (a still picture) does not pull the estimate down.
             let grown = max(delayBased * pow108(seconds), acknowledgedRate ?? 0)
-            delayBased = min(grown, 1.5 * (acknowledgedRate ?? grown) + 10_000)
+            delayBased = max(delayBased, min(grown, 1.5 * (acknowledgedRate ?? grown) + 10_000))
         case .underusing:
             break  // hold while the queue drains
         }

@@ -6,6 +6,8 @@ public struct MediaBatch: Sendable {
     public enum Kind: String, Sendable { case video, audio }
     public var kind: Kind
     public var ssrc: SSRC
+    /// The sequence number of the first packet; the others follow one by one.
+    public var firstSequenceNumber: SequenceNumber
     public var packets: [PacketRef]
     public var rtpTimestamp: UInt32
     /// When the frame was captured (CLOCK_MONOTONIC), to map RTP time to wall time in sender reports.

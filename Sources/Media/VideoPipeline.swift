@@ -1,6 +1,7 @@
 public import RTP
 internal import Glibc
 internal import Synchronization
+internal import Feedback
 
 /// Capture → VP8 → RTP, once for all viewers. Sequence numbers and PictureIDs run on across
 /// stop and start, so viewers that stay connected see one continuous stream.
@@ -64,36 +65,41 @@ public final class VideoPipeline: Sendable {
         let rtpTimestamp = timestampOffset &+ UInt32(truncatingIfNeeded: timestamp90kHz)
         try encoder.encode(picture, timestamp90kHz: timestamp90kHz, forceKeyframe: force) { frame, isKeyframe in
             let micros = Int((MediaClock.monotonicNanoseconds() - started) / 1_000)
-            let packets = packetize(frame, timestamp: rtpTimestamp)
-            sink(MediaBatch(kind: .video, ssrc: ssrc, packets: packets, rtpTimestamp: rtpTimestamp,
+            if isKeyframe { keyframes.encoded() }
+            let (first, packets) = packetize(frame, timestamp: rtpTimestamp)
+            sink(MediaBatch(kind: .video, ssrc: ssrc, firstSequenceNumber: first, packets: packets, rtpTimestamp: rtpTimestamp,
                             monotonicNanoseconds: time.monotonicNanoseconds, isKeyframe: isKeyframe))
             runner.record(frameBytes: frame.count, keyframe: isKeyframe, encodeMicroseconds: micros, capturedAt: time.monotonicNanoseconds)
         }
     }
 
     /// Writes the frame's packets straight from the encoder's buffer into the ring.
-    private func packetize(_ frame: UnsafeRawBufferPointer, timestamp: UInt32) -> [PacketRef] {
+    private func packetize(_ frame: UnsafeRawBufferPointer, timestamp: UInt32) -> (SequenceNumber, [PacketRef]) {
         packetizing.withLock { state in
             let fragments = VP8Payloader.fragments(frameLength: frame.count, maxPayload: Self.maxPacket - RTPHeader.fixedLength)
             defer { state.payloader.finishFrame() }
-            return fragments.enumerated().map { index, fragment in
+            return (state.packetizer.sequenceNumber, fragments.enumerated().map { index, fragment in
                 ring.write { slot in
                     state.packetizer.write(into: slot, marker: index == fragments.count - 1, timestamp: timestamp) {
                         state.payloader.writePayload(frame, fragment: fragment, into: $0)
                     }
                 }
-            }
+            })
         }
     }
 }
 
-/// Pending keyframe requests, shared by whoever asks (a viewer joining, PLI, FIR) and the
-/// video pipeline that honours them on its next frame; many requests make one keyframe.
+/// Keyframe requests from every viewer (joining, PLI, FIR) for the one shared encoder,
+/// coalesced by `KeyframeCoalescer`: repairs at most every 500 ms, joins at once.
 public final class KeyframeRequests: Sendable {
-    private let pending = Atomic<Bool>(false)
+    private let coalescer = Mutex(KeyframeCoalescer())
     public init() {}
-    public func request() { pending.store(true, ordering: .relaxed) }
-    func take() -> Bool { pending.exchange(false, ordering: .relaxed) }
+    /// A viewer joined or streaming resumed.
+    public func request() { coalescer.withLock { $0.requestForJoin() } }
+    /// A viewer lost a picture (PLI or FIR).
+    public func requestRepair() { coalescer.withLock { $0.requestForRepair() } }
+    func take() -> Bool { coalescer.withLock { $0.shouldEncodeKeyframe(now: MediaClock.monotonicNanoseconds()) } }
+    func encoded() { coalescer.withLock { $0.keyframeEncoded(now: MediaClock.monotonicNanoseconds()) } }
 }
 
 /// Capture → Opus → RTP (RFC 7587: one Opus frame per packet), once for all viewers.
@@ -126,7 +132,8 @@ public final class AudioPipeline: Sendable {
                 let started = MediaClock.monotonicNanoseconds()
                 try encoder.encode(chunk.samples) { opus in
                     let micros = Int((MediaClock.monotonicNanoseconds() - started) / 1_000)
-                    let (packet, timestamp) = self.state.withLock { s in
+                    let (sequence, packet, timestamp) = self.state.withLock { s in
+                        let sequence = s.packetizer.sequenceNumber
                         let ref = self.ring.write { slot in
                             s.packetizer.write(into: slot, marker: false, timestamp: s.timestamp) { payload in
                                 payload.copyMemory(from: opus)
@@ -134,9 +141,9 @@ public final class AudioPipeline: Sendable {
                             }
                         }
                         defer { s.timestamp &+= UInt32(encoder.frameSize) }
-                        return (ref, s.timestamp)
+                        return (sequence, ref, s.timestamp)
                     }
-                    self.sink(MediaBatch(kind: .audio, ssrc: self.ssrc, packets: [packet], rtpTimestamp: timestamp,
+                    self.sink(MediaBatch(kind: .audio, ssrc: self.ssrc, firstSequenceNumber: sequence, packets: [packet], rtpTimestamp: timestamp,
                                          monotonicNanoseconds: chunk.monotonicNanoseconds, isKeyframe: false))
                     self.runner.record(frameBytes: opus.count, keyframe: false, encodeMicroseconds: micros,
                                        capturedAt: chunk.monotonicNanoseconds)

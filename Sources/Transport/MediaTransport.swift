@@ -14,7 +14,7 @@ public final class MediaTransport: Sendable {
     let wakeFD: Int32
     private let wakeWriteFD: Int32
     let dtlsContext: DTLSContext
-    let onKeyframeRequest: @Sendable () -> Void
+    let keyframes: KeyframeRequests
     let logger: Logger
     let limits: Limits
     /// The packets the pipelines write and every viewer reads.
@@ -38,7 +38,7 @@ public final class MediaTransport: Sendable {
     }
 
     public init(binding address: TransportAddress, dtlsContext: DTLSContext, ring: PacketRing, limits: Limits = Limits(), logger: Logger,
-                onKeyframeRequest: @escaping @Sendable () -> Void) throws(TransportError) {
+                keyframes: KeyframeRequests) throws(TransportError) {
         self.ring = ring
         socket = try UDPSocket(binding: address)
         localAddress = socket.localAddress
@@ -52,7 +52,7 @@ public final class MediaTransport: Sendable {
         self.dtlsContext = dtlsContext
         self.limits = limits
         self.logger = logger
-        self.onKeyframeRequest = onKeyframeRequest
+        self.keyframes = keyframes
     }
 
     deinit {
@@ -69,7 +69,8 @@ public final class MediaTransport: Sendable {
         viewersBox.withLock {
             $0[setup.id] = ViewerStatus(id: setup.id, address: nil, state: Session.Phase.checking.rawValue,
                                         connectedAtMonotonicNanoseconds: nil, packetsSent: 0, bytesSent: 0,
-                                        keyframeRequests: 0, receiverReports: 0)
+                                        keyframeRequests: 0, receiverReports: 0, bitrateKbps: 0, estimatedKbps: nil,
+                                        video: nil, audio: nil, nacksReceived: 0, packetsRetransmitted: 0)
         }
         post(.add(setup))
     }

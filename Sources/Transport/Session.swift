@@ -3,6 +3,7 @@ internal import ICE
 internal import SRTP
 internal import STUN
 public import Media
+public import Feedback
 
 /// What the agent decided for a viewer when it answered the offer.
 public struct SessionSetup: Sendable {
@@ -13,15 +14,27 @@ public struct SessionSetup: Sendable {
     public var remoteFingerprints: [(algorithm: String, digest: [UInt8])]
     /// Negotiated payload type per kind; a kind absent here is not sent.
     public var payloadTypes: [MediaBatch.Kind: UInt8]
+    /// The negotiated id of the transport-wide sequence number extension, when congestion control is on.
+    public var transportWideExtensionID: UInt8?
+    /// Retransmission (RFC 4588): nil, plain resends (`nack` without RTX) or an RTX stream.
+    public var retransmission: Retransmission?
+
+    public enum Retransmission: Sendable, Equatable {
+        case plain
+        case rtx(payloadType: UInt8, ssrc: UInt32)
+    }
 
     public init(id: String, localUfrag: String, localPwd: String, remoteUfrag: String,
-                remoteFingerprints: [(algorithm: String, digest: [UInt8])], payloadTypes: [MediaBatch.Kind: UInt8]) {
+                remoteFingerprints: [(algorithm: String, digest: [UInt8])], payloadTypes: [MediaBatch.Kind: UInt8],
+                transportWideExtensionID: UInt8? = nil, retransmission: Retransmission? = nil) {
         self.id = id
         self.localUfrag = localUfrag
         self.localPwd = localPwd
         self.remoteUfrag = remoteUfrag
         self.remoteFingerprints = remoteFingerprints
         self.payloadTypes = payloadTypes
+        self.transportWideExtensionID = transportWideExtensionID
+        self.retransmission = retransmission
     }
 }
 
@@ -46,6 +59,16 @@ final class Session {
     var keyframeRequests = 0
     var receiverReports = 0
     var nextReportAt: UInt64 = 0
+    var estimator = BandwidthEstimator()
+    var transportWideSequence: UInt16 = 0
+    var rtxSequence = UInt16.random(in: 0...0x7FFF)
+    var history: [MediaBatch.Kind: RetransmissionStore<PacketRef>] = [.video: .init(), .audio: .init()]
+    var budget = RetransmissionBudget()
+    var quality: [MediaBatch.Kind: ReceptionQuality] = [:]
+    var nacksReceived = 0
+    var packetsRetransmitted = 0
+    /// Media bytes sent, sampled once a second for the bitrate in status.
+    var bitrate = BitrateMeter()
 
     init(setup: SessionSetup, dtlsContext: DTLSContext, now: UInt64) {
         self.setup = setup
@@ -69,7 +92,29 @@ final class Session {
                      connectedAtMonotonicNanoseconds: connectedAt,
                      packetsSent: counters.values.reduce(0) { $0 + Int($1.packets) },
                      bytesSent: counters.values.reduce(0) { $0 + Int($1.octets) },
-                     keyframeRequests: keyframeRequests, receiverReports: receiverReports)
+                     keyframeRequests: keyframeRequests, receiverReports: receiverReports,
+                     bitrateKbps: bitrate.kbps, estimatedKbps: usesCongestionControl ? estimator.estimate / 1_000 : nil,
+                     video: quality[.video], audio: quality[.audio],
+                     nacksReceived: nacksReceived, packetsRetransmitted: packetsRetransmitted)
+    }
+
+    /// Whether this viewer's estimate should steer the encoder: it sends transport-wide feedback or REMB.
+    var usesCongestionControl: Bool { setup.transportWideExtensionID != nil || estimator.remb != nil }
+}
+
+/// Bytes sent per second, measured over whole seconds.
+struct BitrateMeter {
+    private var windowStart: UInt64 = 0
+    private var bytes = 0
+    private(set) var kbps = 0
+
+    mutating func add(_ count: Int, now: UInt64) {
+        if windowStart == 0 { windowStart = now }
+        bytes += count
+        if now - windowStart >= 1_000_000_000 {
+            kbps = Int(Double(bytes * 8) / (Double(now - windowStart) / 1e9) / 1_000)
+            (windowStart, bytes) = (now, 0)
+        }
     }
 }
 
@@ -83,4 +128,11 @@ public struct ViewerStatus: Sendable, Equatable, Codable {
     public var bytesSent: Int
     public var keyframeRequests: Int
     public var receiverReports: Int
+    public var bitrateKbps: Int
+    /// The congestion controller's estimate for this viewer, when it sends feedback.
+    public var estimatedKbps: Int?
+    public var video: ReceptionQuality?
+    public var audio: ReceptionQuality?
+    public var nacksReceived: Int
+    public var packetsRetransmitted: Int
 }

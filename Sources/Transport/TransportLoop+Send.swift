@@ -3,33 +3,75 @@ internal import RTCP
 internal import SRTP
 internal import STUN
 internal import Media
+internal import Feedback
 internal import Synchronization
 internal import Logging
 internal import RTP
 
 extension TransportLoop {
     /// Encrypts the shared packets once per viewer, with the viewer's own payload type.
-    /// Encrypts the shared packets once per viewer, with the viewer's own payload type: the
-    /// only copy is from the ring into the per-viewer SRTP buffer.
+    /// Encrypts the shared packets once per viewer, with the viewer's own payload type (and
+    /// transport-wide sequence number): the only copy is from the ring into the SRTP buffer.
     func send(_ batch: MediaBatch) {
         clocks[batch.kind] = (batch.ssrc.rawValue, batch.rtpTimestamp, batch.monotonicNanoseconds)
+        let now = self.now
         for session in sessions.values {
-            guard session.phase == .connected, let address = session.address, let srtp = session.outbound,
+            guard session.phase == .connected, session.address != nil,
                   let payloadType = session.setup.payloadTypes[batch.kind] else { continue }
             var counter = session.counters[batch.kind] ?? (0, 0)
+            var sequence = batch.firstSequenceNumber
             for packet in batch.packets {
-                let sent = scratch.withUnsafeMutableBytes { raw -> Bool in
-                    guard let length = transport.ring.read(packet, into: raw) else { return false }
+                session.history[batch.kind]?.record(sequence: sequence.rawValue, packet: packet, sentAt: now)
+                sequence = sequence.next()
+                guard let length = sendPacket(packet, to: session, rewrite: { raw in
                     raw[1] = raw[1] & 0x80 | payloadType
-                    guard let protected = try? srtp.protectRTP(raw, length: length) else { return false }
-                    return transport.socket.send(UnsafeRawBufferPointer(rebasing: raw[0..<protected]), to: address)
-                }
-                if sent {
-                    counter.packets &+= 1
-                    counter.octets &+= UInt32(packet.length - RTPHeader.fixedLength)
-                }
+                    return nil
+                }, now: now) else { continue }
+                counter.packets &+= 1
+                counter.octets &+= UInt32(packet.length - RTPHeader.fixedLength)
+                session.budget.mediaSent(bytes: length, now: now)
+                session.bitrate.add(length, now: now)
             }
             session.counters[batch.kind] = counter
+        }
+    }
+
+    /// Copies `packet` out of the ring, lets `rewrite` change it (returning a new length when it
+    /// grows), adds the transport-wide sequence number, protects and sends it. Returns the
+    /// bytes sent.
+    func sendPacket(_ packet: PacketRef, to session: Session, rewrite: (UnsafeMutableRawBufferPointer) -> Int?,
+                    now: UInt64) -> Int? {
+        guard let address = session.address, let srtp = session.outbound else { return nil }
+        return scratch.withUnsafeMutableBytes { raw -> Int? in
+            guard var length = transport.ring.read(packet, into: raw) else { return nil }
+            length = rewrite(raw) ?? length
+            if let id = session.setup.transportWideExtensionID {
+                length = TransportWideSequence.insert(session.transportWideSequence, id: id, into: raw, length: length)
+                session.estimator.packetSent(sequence: session.transportWideSequence, bytes: length, at: now)
+                session.transportWideSequence &+= 1
+            }
+            guard let protected = try? srtp.protectRTP(raw, length: length),
+                  transport.socket.send(UnsafeRawBufferPointer(rebasing: raw[0..<protected]), to: address) else { return nil }
+            return protected
+        }
+    }
+
+    /// Answers a generic NACK for our video stream from the history, within the budget
+    /// (RFC 4585 §6.2.1), as RTX when negotiated (RFC 4588 §4) or as the packet itself.
+    func retransmit(_ lost: [UInt16], mediaSource: UInt32, session: Session, now: UInt64) {
+        guard let mode = session.setup.retransmission, clocks[.video]?.ssrc == mediaSource,
+              let payloadType = session.setup.payloadTypes[.video] else { return }
+        for sequence in lost.prefix(64) {
+            guard let packet = session.history[.video]?.packetToResend(sequence: sequence, now: now),
+                  session.budget.spend(bytes: packet.length + 2, now: now) else { continue }
+            let sent = sendPacket(packet, to: session, rewrite: { raw in
+                raw[1] = raw[1] & 0x80 | payloadType
+                guard case .rtx(let rtxType, let rtxSSRC) = mode else { return nil }
+                let rtx = session.rtxSequence
+                session.rtxSequence &+= 1
+                return RTXPacket.rewrite(raw, length: packet.length, payloadType: rtxType, ssrc: rtxSSRC, sequence: rtx)
+            }, now: now)
+            if sent != nil { session.packetsRetransmitted += 1 }
         }
     }
 

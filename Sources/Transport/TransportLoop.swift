@@ -6,6 +6,7 @@ internal import RTCP
 internal import SRTP
 internal import STUN
 internal import Media
+internal import Feedback
 internal import Logging
 internal import RTP
 
@@ -94,7 +95,7 @@ final class TransportLoop {
             do {
                 try session.startSRTP(keys, now: now)
                 transport.logger.info("viewer connected", metadata: ["viewer": "\(id)", "address": "\(source)"])
-                transport.onKeyframeRequest()  // a new viewer starts at a keyframe
+                transport.keyframes.request()  // a new viewer starts at a keyframe
             } catch {
                 close(id, reason: "SRTP setup failed: \(error)")
             }
@@ -117,14 +118,43 @@ final class TransportLoop {
             return
         }
         guard let packets = try? RTCPPacket.parseCompound(plain) else { return }
-        for packet in packets {
-            switch packet {
-            case .pictureLossIndication, .fullIntraRequest:
-                session.keyframeRequests += 1
-                transport.onKeyframeRequest()
-            case .receiverReport:
-                session.receiverReports += 1
-            default: break
+        for packet in packets { handleFeedback(packet, session: session) }
+    }
+
+    func handleFeedback(_ packet: RTCPPacket, session: Session) {
+        let now = self.now
+        switch packet {
+        case .pictureLossIndication, .fullIntraRequest:
+            session.keyframeRequests += 1
+            transport.keyframes.requestRepair()
+        case .receiverReport(let report):
+            session.receiverReports += 1
+            record(report.reports, session: session)
+        case .senderReport(let report):
+            record(report.reports, session: session)
+        case .genericNACK(let nack):
+            session.nacksReceived += 1
+            retransmit(nack.lostSequenceNumbers, mediaSource: nack.mediaSource, session: session, now: now)
+        case .transportWideFeedback(let feedback):
+            session.estimator.feedback(feedback, now: now)
+        case .receiverEstimatedMaximumBitrate(let remb):
+            session.estimator.receiverEstimate(bitsPerSecond: remb.bitrate)
+        default: break
+        }
+    }
+
+    /// Report blocks about our streams: RTT, loss and jitter for status; loss for viewers
+    /// that send no transport-wide feedback.
+    func record(_ blocks: [ReportBlock], session: Session) {
+        let arrival = NTPTime(unixNanoseconds: MediaClock.wallClockNanoseconds()).middle32
+        for block in blocks {
+            guard let kind = clocks.first(where: { $0.value.ssrc == block.ssrc })?.key else { continue }
+            let quality = ReceptionQuality(lastSenderReport: block.lastSenderReport, delaySinceLastSenderReport: block.delaySinceLastSenderReport,
+                                           fractionLost: block.fractionLost, cumulativeLost: block.cumulativeLost, jitter: block.jitter,
+                                           clockRate: kind == .video ? 90_000 : 48_000, arrivalNTPMiddle32: arrival)
+            session.quality[kind] = quality
+            if kind == .video, session.setup.transportWideExtensionID == nil {
+                session.estimator.reportedLoss(fraction: quality.fractionLost, now: now)
             }
         }
     }

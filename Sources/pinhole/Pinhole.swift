@@ -26,6 +26,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Frames per second.") var fps = 30
     @Option(help: "Video bitrate in kbit/s.") var bitrate = 1_000
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Flag(help: "Turn off NACK retransmission and congestion control (to measure what they bring).") var noFeedback = false
 
     func run() async throws {
         var config = Configuration()
@@ -40,6 +41,7 @@ struct Serve: AsyncParsableCommand {
         (config.width, config.height) = (parts[0], parts[1])
         config.fps = fps
         config.bitrateKbps = bitrate
+        config.feedback = !noFeedback
         var logger = Logger(label: "pinhole")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         do {
