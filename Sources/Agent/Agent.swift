@@ -51,11 +51,14 @@ public struct Agent: Sendable {
         try await app.runService()
     }
 
-    /// The bound address, or every interface address when bound to a wildcard, plus `--advertise`.
+    /// `--advertise` addresses first (the operator set them up for viewers to reach us, so they
+    /// get the highest priority), then the bound address, or every interface address when bound
+    /// to a wildcard; each address once.
     func hostCandidates(bound: TransportAddress) throws -> [TransportAddress] {
-        var result = bound.isWildcard ? interfaceAddresses(sameFamilyAs: bound) : [bound]
-        for text in configuration.advertise {
-            result.append(try TransportAddress(parsing: text, defaultPort: bound.port))
+        var result: [TransportAddress] = []
+        for text in configuration.advertise { result.append(try TransportAddress(parsing: text, defaultPort: bound.port)) }
+        for address in bound.isWildcard ? interfaceAddresses(sameFamilyAs: bound) : [bound] where !result.contains(address) {
+            result.append(address)
         }
         return result.isEmpty ? [bound] : result
     }

@@ -21,7 +21,7 @@ public struct Configuration: Sendable {
     /// measure what they bring.
     public var feedback = true
     /// The encoder never goes below this, whatever the slowest viewer's estimate.
-    public var minimumBitrateKbps = 150
+    public var minimumBitrateKbps = 64
 
     public init() {}
 

@@ -41,14 +41,16 @@ public final class VP8Encoder: VideoEncoder {
         config.rc_end_usage = VPX_CBR
         config.rc_target_bitrate = UInt32(settings.bitrateKbps)
         config.rc_min_quantizer = 4
-        config.rc_max_quantizer = 56
+        config.rc_max_quantizer = 63
         config.rc_undershoot_pct = 100
         config.rc_overshoot_pct = 15
         // A short decoder buffer model keeps frames small and latency low.
         config.rc_buf_sz = 1000
         config.rc_buf_initial_sz = 500
         config.rc_buf_optimal_sz = 600
-        config.rc_dropframe_thresh = 0
+        // Skipping a frame when the rate buffer runs dry beats overshooting a slow link (the value
+        // libwebrtc uses for VP8): on a starved link a late frame is worse than a skipped one.
+        config.rc_dropframe_thresh = 30
         config.kf_mode = VPX_KF_AUTO
         config.kf_max_dist = UInt32(settings.fps * 10)
         guard pinhole_vpx_codec_enc_init(context, &config) == VPX_CODEC_OK else {

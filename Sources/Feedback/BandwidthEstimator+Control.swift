@@ -54,13 +54,14 @@ extension BandwidthEstimator {
         if fraction > 0.10 {
             lossBased = max(Double(limits.minimum), lossBased * (1 - 0.5 * fraction))
         } else if fraction < 0.02 {
-            lossBased = min(Double(limits.maximum), max(lossBased, delayBased) * 1.05)
+            lossBased = min(Double(limits.maximum), lossBased * 1.05)
         }
     }
 
     mutating func updateAcknowledgedRate() {
         guard let newest = received.map(\.arrival).max() else { return }
-        received.removeAll { newest - $0.arrival > 1_000_000_000 }
+        // Half a second: long enough to smooth bursts, short enough to see a link drop at once.
+        received.removeAll { newest - $0.arrival > 500_000_000 }
         guard let oldest = received.map(\.arrival).min(), newest > oldest + 100_000_000 else { return }
         let bytes = received.reduce(0) { $0 + $1.bytes }
         acknowledgedRate = Double(bytes * 8) / (Double(newest - oldest) / 1e9)

@@ -10,7 +10,7 @@ public struct BandwidthEstimator: Sendable {
         public var minimum: Int
         public var maximum: Int
         public var initial: Int
-        public init(minimum: Int = 100_000, maximum: Int = 4_000_000, initial: Int = 1_000_000) {
+        public init(minimum: Int = 50_000, maximum: Int = 4_000_000, initial: Int = 1_000_000) {
             self.minimum = minimum
             self.maximum = maximum
             self.initial = initial

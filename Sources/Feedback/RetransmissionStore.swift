@@ -38,24 +38,29 @@ public struct RetransmissionStore<Packet: Sendable>: Sendable {
     }
 }
 
-/// A token bucket in bytes: retransmissions may use at most what the original stream sent over
-/// the last `window`, so that a NACK storm never doubles a viewer's bitrate.
+/// A token bucket in bytes: retransmissions may use at most `share` of what the original stream
+/// sent, so that a NACK storm on a congested link does not make the congestion worse (loss that
+/// needs more than that is left to keyframes).
 public struct RetransmissionBudget: Sendable {
     public let window: UInt64
+    public let share: Double
     private var tokens: Double = 0
     private var rate: Double = 0  // bytes per nanosecond, from the media sent
     private var windowStart: UInt64 = 0
     private var windowBytes = 0
     private var last: UInt64 = 0
 
-    public init(window: UInt64 = 1_000_000_000) { self.window = window }
+    public init(window: UInt64 = 1_000_000_000, share: Double = 0.35) {
+        self.window = window
+        self.share = share
+    }
 
     /// Media bytes sent to this viewer: the budget grows with them.
     public mutating func mediaSent(bytes: Int, now: UInt64) {
         refill(now)
         windowBytes += bytes
         if now - windowStart >= window {
-            rate = Double(windowBytes) / Double(now - windowStart)
+            rate = share * Double(windowBytes) / Double(now - windowStart)
             windowStart = now
             windowBytes = 0
         }

@@ -24,7 +24,7 @@ import RTCP
     }
 
     @Test func budgetNeverExceedsTheMediaRate() {
-        var budget = RetransmissionBudget()
+        var budget = RetransmissionBudget(share: 1)
         var now: UInt64 = 1
         // 100 kB/s of media for two seconds.
         for _ in 0..<200 {
@@ -37,6 +37,18 @@ import RTCP
         let exhausted = !budget.spend(bytes: 1_000, now: now)
         let refilled = budget.spend(bytes: 1_000, now: now + 20 * Self.ms)  // refills with time
         #expect(exhausted && refilled)
+    }
+
+    @Test func budgetIsAShareOfTheMediaRate() {
+        var budget = RetransmissionBudget(share: 0.35)
+        var now: UInt64 = 1
+        for _ in 0..<200 {
+            now += 10 * Self.ms
+            budget.mediaSent(bytes: 1_000, now: now)
+        }
+        var spent = 0
+        for _ in 0..<1_000 where budget.spend(bytes: 1_000, now: now) { spent += 1_000 }
+        #expect(spent <= 35_000 && spent >= 28_000)
     }
 
     @Test func keyframeRepairsCoalesceButJoinsAreServedAtOnce() {

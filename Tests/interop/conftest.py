@@ -19,13 +19,13 @@ def free_port(kind=socket.SOCK_STREAM):
 
 
 class Agent:
-    def __init__(self, *extra):
+    def __init__(self, *extra, udp_host="127.0.0.1"):
         self.http_port = free_port()
         self.udp_port = free_port(socket.SOCK_DGRAM)
         self.base = f"http://127.0.0.1:{self.http_port}"
         self.log_path = f"/tmp/pinhole-test-{self.http_port}.log"
         self.args = [BINARY, "--video", "test", "--audio", "test",
-                     "--http", f"127.0.0.1:{self.http_port}", "--udp", f"127.0.0.1:{self.udp_port}", *extra]
+                     "--http", f"127.0.0.1:{self.http_port}", "--udp", f"{udp_host}:{self.udp_port}", *extra]
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 20
