@@ -1,5 +1,7 @@
 public import Logging
 internal import Hummingbird
+internal import ServiceLifecycle
+internal import UnixSignals
 internal import DTLS
 internal import Transport
 internal import STUN
@@ -38,6 +40,15 @@ public struct Agent: Sendable {
             transport.stop()
         }
 
+        if let seconds = configuration.testStallVideoAfterSeconds {
+            Task {
+                try await Task.sleep(for: .seconds(seconds))
+                logger.warning("test fault: video pipeline stalled on purpose")
+                streamer.stallVideoForTesting()
+            }
+        }
+
+        let notifier = SystemdNotifier.fromProcessEnvironment()
         let router = Router()
         HTTPRoutes(whep: whep, streamer: streamer, transport: transport, startedAt: MediaClock.monotonicNanoseconds()).add(to: router)
         let app = Application(router: router, configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
@@ -46,9 +57,15 @@ public struct Agent: Sendable {
                                       "http": "\(channel.localAddress.map { "\($0)" } ?? configuration.http)",
                                       "udp": "\(transport.localAddress)", "candidates": "\(candidates.map(\.description))",
                                       "video": "\(plan.video)", "audio": "\(plan.audio)"])
+                                  // HTTP and UDP are both bound now.
+                                  notifier.notify("READY=1\nSTATUS=streaming, 0 viewers")
                               },
                               logger: logger)
-        try await app.runService()
+        let watchdog = WatchdogService(notifier: notifier, streamer: streamer, transport: transport)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: watchdog)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("pinhole stopped")
     }
 
     /// `--advertise` addresses first (the operator set them up for viewers to reach us, so they

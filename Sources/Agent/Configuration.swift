@@ -22,6 +22,8 @@ public struct Configuration: Sendable {
     public var feedback = true
     /// The encoder never goes below this, whatever the slowest viewer's estimate.
     public var minimumBitrateKbps = 64
+    /// Test-only fault switch: stall the video pipeline this many seconds after start.
+    public var testStallVideoAfterSeconds: Int?
 
     public init() {}
 

@@ -57,6 +57,13 @@ final class Streamer: Sendable {
 
     public func toggle() { isStreaming ? stop() : start() }
 
+    /// Frames encoded so far by every pipeline: it grows while media flows.
+    var progress: Int { (video?.runner.stats.framesEncoded ?? 0) + (audio?.runner.stats.framesEncoded ?? 0) }
+
+    /// Test-only fault: the video pipeline stops producing while streaming still claims to be on,
+    /// as a hung camera or encoder would.
+    func stallVideoForTesting() { video?.stop() }
+
     func videoReport() -> StatusReport.VideoReport? {
         guard let video else { return nil }
         let s = video.runner.stats

@@ -27,6 +27,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Video bitrate in kbit/s.") var bitrate = 1_000
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Flag(help: "Turn off NACK retransmission and congestion control (to measure what they bring).") var noFeedback = false
+    @Option(help: .hidden) var testStallVideoAfter: Int?
 
     func run() async throws {
         var config = Configuration()
@@ -42,6 +43,7 @@ struct Serve: AsyncParsableCommand {
         config.fps = fps
         config.bitrateKbps = bitrate
         config.feedback = !noFeedback
+        config.testStallVideoAfterSeconds = testStallVideoAfter
         var logger = Logger(label: "pinhole")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         do {

@@ -19,7 +19,7 @@ def free_port(kind=socket.SOCK_STREAM):
 
 
 class Agent:
-    def __init__(self, *extra, udp_host="127.0.0.1"):
+    def __init__(self, *extra, udp_host="127.0.0.1", env=None):
         self.http_port = free_port()
         self.udp_port = free_port(socket.SOCK_DGRAM)
         self.base = f"http://127.0.0.1:{self.http_port}"
@@ -27,7 +27,7 @@ class Agent:
         self.args = [BINARY, "--video", "test", "--audio", "test",
                      "--http", f"127.0.0.1:{self.http_port}", "--udp", f"{udp_host}:{self.udp_port}", *extra]
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
