@@ -8,12 +8,12 @@ VENV       := .venv
 BINARY     := .build/release/pinhole
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BUILD_DEBS := pkg-config libvpx-dev libopus-dev libasound2-dev libv4l-dev libssl-dev libsrtp2-dev libgpiod-dev
-TEST_DEBS  := chromium chromium-driver
+TEST_DEBS  := chromium chromium-driver shellcheck systemd
 RUN_ARGS   ?=
-
-.PHONY: run build test unit-test interop-test hw-test fuzz deps test-deps clean
-
 FUZZ_SECONDS ?= 60
+HWLAB      ?= ../shared/hwlab
+
+.PHONY: run build test unit-test interop-test hw-test fuzz deb deps test-deps install-debs clean
 
 run: build
 	$(BINARY) $(RUN_ARGS)
@@ -31,11 +31,14 @@ interop-test: build test-deps $(VENV)/.installed
 
 # The real binary in the hardware lab VM (vivid, snd-aloop, gpio-sim), in a network namespace
 # of its own as the lab's UDP forwarding needs. Skipped, saying so, where the lab is absent.
-HWLAB ?= ../shared/hwlab
 hw-test: build $(VENV)/.installed
 	@if [ -f "$(HWLAB)/run" ]; then \
 	  HWLAB=$(abspath $(HWLAB)) unshare --net sh -c 'ip link set lo up && cd Tests/hw && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider .'; \
 	else echo "hardware lab not found at $(HWLAB): hardware tests skipped"; fi
+
+# A Debian package in dist/ (Swift runtime linked in; depends on Debian's libraries only).
+deb: deps
+	@tools/package-deb.sh
 
 # One libFuzzer target per network parser, FUZZ_SECONDS each (Tests/Fuzz/README.md).
 fuzz: deps
@@ -44,22 +47,9 @@ fuzz: deps
 deps:
 	@$(MAKE) --no-print-directory install-debs DEBS="$(BUILD_DEBS)"
 
-test-# The real binary in the hardware lab VM (vivid, snd-aloop, gpio-sim), in a network namespace
-# of its own as the lab's UDP forwarding needs. Skipped, saying so, where the lab is absent.
-HWLAB ?= ../shared/hwlab
-hw-test: build $(VENV)/.installed
-	@if [ -f "$(HWLAB)/run" ]; then \
-	  HWLAB=$(abspath $(HWLAB)) unshare --net sh -c 'ip link set lo up && cd Tests/hw && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider .'; \
-	else echo "hardware lab not found at $(HWLAB): hardware tests skipped"; fi
-
-# One libFuzzer target per network parser, FUZZ_SECONDS each (Tests/Fuzz/README.md).
-fuzz: deps
-	FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh
-
-deps:
+test-deps:
 	@$(MAKE) --no-print-directory install-debs DEBS="$(TEST_DEBS)"
 
-.PHONY: install-debs
 install-debs:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
@@ -75,4 +65,4 @@ $(VENV)/.installed: Tests/interop/requirements.txt
 	touch $@
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-deb dist $(VENV)

@@ -11,7 +11,7 @@ mkdir -p .build/fuzz
 status=0
 for pair in $targets; do
     name=${pair%%:*} module=${pair#*:}
-    flag=$(echo "$name" | tr a-z A-Z)
+    flag=$(echo "$name" | tr '[:lower:]' '[:upper:]')
     binary=.build/fuzz/$name
     swiftc -sanitize=fuzzer,address -parse-as-library -O -D FUZZING -D "FUZZ_$flag" -module-name "Fuzz$module" \
         Sources/"$module"/*.swift Tests/WireFormatTests/FuzzChecks/FuzzChecks.swift Tests/Fuzz/Entry/"$name".swift \
