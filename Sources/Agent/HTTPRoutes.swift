@@ -60,7 +60,7 @@ struct HTTPRoutes: Sendable {
 
     func status() -> StatusReport {
         let now = MediaClock.monotonicNanoseconds()
-        let viewers = transport.viewers.map { StatusReport.ViewerReport($0, now: now) }
+        let viewers = transport.viewers
         return StatusReport(streaming: streamer.isStreaming, uptimeSeconds: Double(now - startedAt) / 1e9,
                             viewerCount: viewers.count, viewers: viewers,
                             video: streamer.videoReport(), audio: streamer.audioReport())

@@ -7,26 +7,9 @@ struct StatusReport: Codable, Sendable {
     public var streaming: Bool
     public var uptimeSeconds: Double
     public var viewerCount: Int
-    public var viewers: [ViewerReport]
+    public var viewers: [ViewerStatus]
     public var video: VideoReport?
     public var audio: AudioReport?
-
-    public struct ViewerReport: Codable, Sendable {
-        public var id: String
-        public var address: String?
-        public var state: String
-        public var connectedSeconds: Double?
-        public var packetsSent: Int
-        public var bytesSent: Int
-        public var keyframeRequests: Int
-        public var receiverReports: Int
-        public var bitrateKbps: Int
-        public var estimatedKbps: Int?
-        public var video: ReceptionQuality?
-        public var audio: ReceptionQuality?
-        public var nacksReceived: Int
-        public var packetsRetransmitted: Int
-    }
 
     public struct VideoReport: Codable, Sendable {
         /// What was configured: test, none, or a device path.
@@ -64,24 +47,5 @@ struct StatusReport: Codable, Sendable {
         public var captureToSendMilliseconds: Double
         public var errors: Int
         public var lastError: String?
-    }
-}
-
-extension StatusReport.ViewerReport {
-    init(_ v: ViewerStatus, now: UInt64) {
-        id = v.id
-        address = v.address
-        state = v.state
-        connectedSeconds = v.connectedAtMonotonicNanoseconds.map { Double(now - $0) / 1e9 }
-        packetsSent = v.packetsSent
-        bytesSent = v.bytesSent
-        keyframeRequests = v.keyframeRequests
-        receiverReports = v.receiverReports
-        bitrateKbps = v.bitrateKbps
-        estimatedKbps = v.estimatedKbps
-        video = v.video
-        audio = v.audio
-        nacksReceived = v.nacksReceived
-        packetsRetransmitted = v.packetsRetransmitted
     }
 }

@@ -1,4 +1,4 @@
-public import Media
+internal import Media
 
 /// The one pass from a camera's layout to I420, and the zero-copy view for I420 itself.
 enum PixelConversion {

@@ -4,9 +4,11 @@ internal import CPinholeShims
 
 /// The V4L2 calls shared by capture and discovery.
 enum V4L2Device {
-    static func ioctl<T>(_ fd: Int32, _ request: UInt, _ argument: inout T, _ name: String) throws(CaptureError) {
+    /// An ioctl on a plain C struct (BitwiseCopyable: no object references to scribble over).
+    static func ioctl<T: BitwiseCopyable>(_ fd: Int32, _ request: UInt, _ argument: inout T, _ name: String) throws(CaptureError) {
         while true {
-            if pinhole_v4l2_ioctl(fd, request, &argument) == 0 { return }
+            let result = withUnsafeMutableBytes(of: &argument) { pinhole_v4l2_ioctl(fd, request, $0.baseAddress) }
+            if result == 0 { return }
             if errno != EINTR { throw .system(call: name, errno: errno) }
         }
     }

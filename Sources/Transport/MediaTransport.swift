@@ -68,7 +68,7 @@ public final class MediaTransport: Sendable {
     public func add(_ setup: SessionSetup) {
         viewersBox.withLock {
             $0[setup.id] = ViewerStatus(id: setup.id, address: nil, state: Session.Phase.checking.rawValue,
-                                        connectedAtMonotonicNanoseconds: nil, packetsSent: 0, bytesSent: 0,
+                                        connectedSeconds: nil, packetsSent: 0, bytesSent: 0,
                                         keyframeRequests: 0, receiverReports: 0, bitrateKbps: 0, estimatedKbps: nil,
                                         video: nil, audio: nil, nacksReceived: 0, packetsRetransmitted: 0)
         }

@@ -87,9 +87,9 @@ final class Session {
         nextReportAt = now
     }
 
-    var status: ViewerStatus {
+    func status(now: UInt64) -> ViewerStatus {
         ViewerStatus(id: setup.id, address: address?.description, state: phase.rawValue,
-                     connectedAtMonotonicNanoseconds: connectedAt,
+                     connectedSeconds: connectedAt.map { Double(now - $0) / 1e9 },
                      packetsSent: counters.values.reduce(0) { $0 + Int($1.packets) },
                      bytesSent: counters.values.reduce(0) { $0 + Int($1.octets) },
                      keyframeRequests: keyframeRequests, receiverReports: receiverReports,
@@ -123,7 +123,7 @@ public struct ViewerStatus: Sendable, Equatable, Codable {
     public var id: String
     public var address: String?
     public var state: String
-    public var connectedAtMonotonicNanoseconds: UInt64?
+    public var connectedSeconds: Double?
     public var packetsSent: Int
     public var bytesSent: Int
     public var keyframeRequests: Int

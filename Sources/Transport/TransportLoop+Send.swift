@@ -91,7 +91,7 @@ extension TransportLoop {
             }
         }
         transport.viewersBox.withLock { viewers in
-            for (id, session) in sessions where viewers[id] != nil { viewers[id] = session.status }
+            for (id, session) in sessions where viewers[id] != nil { viewers[id] = session.status(now: now) }
         }
     }
 
