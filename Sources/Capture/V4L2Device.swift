@@ -4,8 +4,8 @@ internal import CPinholeShims
 
 /// The V4L2 calls shared by capture and discovery.
 enum V4L2Device {
-    /// An ioctl on a plain C struct (BitwiseCopyable: no object references to scribble over).
-    static func ioctl<T: BitwiseCopyable>(_ fd: Int32, _ request: UInt, _ argument: inout T, _ name: String) throws(CaptureError) {
+    /// An ioctl on a plain C struct (the V4L2 ones hold no object references).
+    static func ioctl<T>(_ fd: Int32, _ request: UInt, _ argument: inout T, _ name: String) throws(CaptureError) {
         while true {
             let result = withUnsafeMutableBytes(of: &argument) { pinhole_v4l2_ioctl(fd, request, $0.baseAddress) }
             if result == 0 { return }
