@@ -8,11 +8,20 @@
 /// Generic NACK (RFC 4585 §6.2.1): each FCI entry names a lost packet (PID) and a bitmask of
 /// the 16 packets after it (BLP).
 public struct GenericNACK: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var packetID: UInt16
+        public var bitmask: UInt16
+        public init(packetID: UInt16, bitmask: UInt16) {
+            self.packetID = packetID
+            self.bitmask = bitmask
+        }
+    }
+
     public var sender: UInt32
     public var mediaSource: UInt32
-    public var entries: [(packetID: UInt16, bitmask: UInt16)]
+    public var entries: [Entry]
 
-    public init(sender: UInt32, mediaSource: UInt32, entries: [(packetID: UInt16, bitmask: UInt16)]) {
+    public init(sender: UInt32, mediaSource: UInt32, entries: [Entry]) {
         self.sender = sender
         self.mediaSource = mediaSource
         self.entries = entries
@@ -21,9 +30,9 @@ public struct GenericNACK: Sendable, Equatable {
     /// Every sequence number the NACK asks for, in order.
     public var lostSequenceNumbers: [UInt16] {
         var lost: [UInt16] = []
-        for (packetID, bitmask) in entries {
-            lost.append(packetID)
-            for bit in 0..<16 where bitmask & (1 << bit) != 0 { lost.append(packetID &+ UInt16(bit + 1)) }
+        for entry in entries {
+            lost.append(entry.packetID)
+            for bit in 0..<16 where entry.bitmask & (1 << bit) != 0 { lost.append(entry.packetID &+ UInt16(bit + 1)) }
         }
         return lost
     }
@@ -33,7 +42,7 @@ public struct GenericNACK: Sendable, Equatable {
         mediaSource = try r.u32()
         guard r.remaining % 4 == 0 else { throw r.malformed("NACK FCI is not whole entries") }
         entries = []
-        while r.remaining >= 4 { entries.append((try r.u16(), try r.u16())) }
+        while r.remaining >= 4 { entries.append(Entry(packetID: try r.u16(), bitmask: try r.u16())) }
     }
 
     public func serialize(into buffer: inout [UInt8]) {
@@ -45,11 +54,6 @@ public struct GenericNACK: Sendable, Equatable {
                 append16(entry.bitmask, to: &b)
             }
         }
-    }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.sender == b.sender && a.mediaSource == b.mediaSource
-            && a.entries.map(\.packetID) == b.entries.map(\.packetID) && a.entries.map(\.bitmask) == b.entries.map(\.bitmask)
     }
 }
 
@@ -79,11 +83,20 @@ public struct PictureLossIndication: Sendable, Equatable {
 
 /// Full Intra Request (RFC 5104 §4.3.1): FCI entries of SSRC, command sequence number, reserved.
 public struct FullIntraRequest: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var ssrc: UInt32
+        public var sequenceNumber: UInt8
+        public init(ssrc: UInt32, sequenceNumber: UInt8) {
+            self.ssrc = ssrc
+            self.sequenceNumber = sequenceNumber
+        }
+    }
+
     public var sender: UInt32
     public var mediaSource: UInt32
-    public var entries: [(ssrc: UInt32, sequenceNumber: UInt8)]
+    public var entries: [Entry]
 
-    public init(sender: UInt32, mediaSource: UInt32 = 0, entries: [(ssrc: UInt32, sequenceNumber: UInt8)]) {
+    public init(sender: UInt32, mediaSource: UInt32 = 0, entries: [Entry]) {
         self.sender = sender
         self.mediaSource = mediaSource
         self.entries = entries
@@ -97,7 +110,7 @@ public struct FullIntraRequest: Sendable, Equatable {
         while r.remaining >= 8 {
             let ssrc = try r.u32(), sequence = try r.u8()
             _ = try r.bytes(3)
-            entries.append((ssrc, sequence))
+            entries.append(Entry(ssrc: ssrc, sequenceNumber: sequence))
         }
     }
 
@@ -110,11 +123,6 @@ public struct FullIntraRequest: Sendable, Equatable {
                 b += [entry.sequenceNumber, 0, 0, 0]
             }
         }
-    }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.sender == b.sender && a.mediaSource == b.mediaSource
-            && a.entries.map(\.ssrc) == b.entries.map(\.ssrc) && a.entries.map(\.sequenceNumber) == b.entries.map(\.sequenceNumber)
     }
 }
 

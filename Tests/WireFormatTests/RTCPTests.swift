@@ -73,7 +73,7 @@ import Testing
         guard case .genericNACK(let nack) = packets[0] else { Issue.record("no NACK"); return }
         #expect(nack.lostSequenceNumbers == [65534, 65535, 1])
         #expect(packets[1] == .pictureLossIndication(PictureLossIndication(sender: 1, mediaSource: 9)))
-        #expect(packets[2] == .fullIntraRequest(FullIntraRequest(sender: 1, entries: [(ssrc: 9, sequenceNumber: 3)])))
+        #expect(packets[2] == .fullIntraRequest(FullIntraRequest(sender: 1, entries: [.init(ssrc: 9, sequenceNumber: 3)])))
         #expect(packets[3] == .application(ApplicationDefined(subtype: 5, ssrc: 1, name: Array("PINH".utf8), data: [0xCA, 0xFE, 0xBA, 0xBE])))
         #expect(RTCPPacket.serializeCompound(packets) == Self.feedback)
     }
