@@ -31,6 +31,7 @@ systemctl_here() {
 if [ "$action" = uninstall ]; then
     systemctl_here disable --now pinhole.service || true
     rm -f "$root/usr/bin/pinhole" "$root/lib/systemd/system/pinhole.service"
+    echo "kept $root/etc/pinhole/pinhole.toml"
     systemctl_here daemon-reload
     echo "pinhole removed"
     exit 0
@@ -44,6 +45,10 @@ fi
 
 install -D -m 0755 "$binary" "$root/usr/bin/pinhole"
 install -D -m 0644 "$here/systemd/pinhole.service" "$root/lib/systemd/system/pinhole.service"
+# The configuration is the owner's: installed once, never overwritten.
+if [ ! -e "$root/etc/pinhole/pinhole.toml" ]; then
+    install -D -m 0644 "$here/etc/pinhole/pinhole.toml" "$root/etc/pinhole/pinhole.toml"
+fi
 systemctl_here daemon-reload
 systemctl_here enable pinhole.service
 systemctl_here restart pinhole.service

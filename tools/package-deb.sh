@@ -17,6 +17,7 @@ install -D -m 0755 "$binary" "$root/usr/bin/pinhole"
 strip --strip-unneeded "$root/usr/bin/pinhole"
 install -D -m 0644 systemd/pinhole.service "$root/lib/systemd/system/pinhole.service"
 install -D -m 0644 README.md "$root/usr/share/doc/pinhole/README.md"
+install -D -m 0644 etc/pinhole/pinhole.toml "$root/etc/pinhole/pinhole.toml"
 
 # Each shared library the binary needs -> the package that ships it, at least this version.
 depends=$(ldd "$root/usr/bin/pinhole" | awk '/=> \// { print $3 }' | while read -r lib; do
@@ -41,6 +42,7 @@ Description: WebRTC camera endpoint for single-board computers
  Streams a V4L2 camera and an ALSA microphone (or a test pattern and tone)
  to browsers over WebRTC with WHEP, from one binary with one UDP port.
 CONTROL
+echo /etc/pinhole/pinhole.toml > "$root/DEBIAN/conffiles"
 cat > "$root/DEBIAN/postinst" <<'SCRIPT'
 #!/bin/sh
 set -e

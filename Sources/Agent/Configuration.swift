@@ -1,4 +1,6 @@
 internal import Capture
+internal import Transport
+internal import STUN
 
 /// Everything the agent is told at start, from the command line (and later the config file).
 public struct Configuration: Sendable {
@@ -22,13 +24,14 @@ public struct Configuration: Sendable {
     public var feedback = true
     /// The encoder never goes below this, whatever the slowest viewer's estimate.
     public var minimumBitrateKbps = 64
+    public var logLevel = "info"
     /// Test-only fault switch: stall the video pipeline this many seconds after start.
     public var testStallVideoAfterSeconds: Int?
 
     public init() {}
 
-    /// What will actually be streamed, decided from the options (and the devices present).
-    public func mediaPlan() throws(ConfigurationError) -> (video: MediaChoice, audio: MediaChoice) {
+    /// Checks every value without touching devices or ports (`--check-config`).
+    public func validate() throws(ConfigurationError) {
         guard width >= 16, height >= 16, width % 2 == 0, height % 2 == 0, width <= 3840, height <= 2160 else {
             throw .invalid(option: "--size", detail: "\(width)x\(height): even width and height from 16x16 to 3840x2160")
         }
@@ -37,6 +40,23 @@ public struct Configuration: Sendable {
         }
         guard (1...60).contains(fps) else { throw .invalid(option: "--fps", detail: "\(fps): from 1 to 60") }
         guard (50...20_000).contains(bitrateKbps) else { throw .invalid(option: "--bitrate", detail: "\(bitrateKbps): from 50 to 20000 kbit/s") }
+        guard (30...bitrateKbps).contains(minimumBitrateKbps) else {
+            throw .invalid(option: "min_bitrate", detail: "\(minimumBitrateKbps): from 30 to the bitrate")
+        }
+        guard (1...256).contains(maxViewers) else { throw .invalid(option: "max_viewers", detail: "\(maxViewers): from 1 to 256") }
+        for (option, address) in [("--http", http), ("--udp", udp)] + advertise.map({ ("--advertise", $0) }) {
+            guard (try? TransportAddress(parsing: address, defaultPort: 0)) != nil else {
+                throw .invalid(option: option, detail: "\(address): not an IP address and port")
+            }
+        }
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw .invalid(option: "--log-level", detail: "\(logLevel): trace, debug, info, notice, warning, error or critical")
+        }
+    }
+
+    /// What will actually be streamed, decided from the options (and the devices present).
+    public func mediaPlan() throws(ConfigurationError) -> (video: MediaChoice, audio: MediaChoice) {
+        try validate()
         let videoChoice: MediaChoice
         switch video {
         case "auto": videoChoice = DeviceDiscovery.firstCamera().map(MediaChoice.device) ?? .test

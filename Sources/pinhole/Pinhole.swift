@@ -16,37 +16,53 @@ struct Pinhole: AsyncParsableCommand {
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stream the camera and microphone (the default).")
 
-    @Option(help: "HTTP listen address (WHEP, API, viewer page).") var http = "0.0.0.0:8080"
-    @Option(help: "The one UDP address for all WebRTC media.") var udp = "0.0.0.0:8189"
+    @Option(help: "Configuration file (default: /etc/pinhole/pinhole.toml when it exists).") var config: String?
+    @Flag(help: "Validate the configuration, print the effective one and exit.") var checkConfig = false
+    @Option(help: "HTTP listen address (WHEP, API, viewer page). Default 0.0.0.0:8080.") var http: String?
+    @Option(help: "The one UDP address for all WebRTC media. Default 0.0.0.0:8189.") var udp: String?
     @Option(help: "An extra host candidate address (1:1 NAT, port forward). Repeatable.") var advertise: [String] = []
-    @Option(help: "auto (first camera, else the test pattern), test, none or /dev/videoN.") var video = "auto"
-    @Option(help: "auto (default capture PCM, else a test tone), test, none or an ALSA PCM name.") var audio = "auto"
-    @Option(help: "Camera format: auto (YU12, else NV12, else YUYV, else converted), YU12, NV12 or YUYV.") var pixelFormat = "auto"
-    @Option(help: "Picture size, WxH.") var size = "640x480"
-    @Option(help: "Frames per second.") var fps = 30
-    @Option(help: "Video bitrate in kbit/s.") var bitrate = 1_000
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: "auto (first camera, else the test pattern), test, none or /dev/videoN.") var video: String?
+    @Option(help: "auto (default capture PCM, else a test tone), test, none or an ALSA PCM name.") var audio: String?
+    @Option(help: "Camera format: auto (YU12, else NV12, else YUYV, else converted), YU12, NV12 or YUYV.") var pixelFormat: String?
+    @Option(help: "Picture size, WxH. Default 640x480.") var size: String?
+    @Option(help: "Frames per second. Default 30.") var fps: Int?
+    @Option(help: "Video bitrate ceiling in kbit/s. Default 1000.") var bitrate: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
     @Flag(help: "Turn off NACK retransmission and congestion control (to measure what they bring).") var noFeedback = false
     @Option(help: .hidden) var testStallVideoAfter: Int?
 
+    /// The file's configuration with the command line over it.
+    func effectiveConfiguration() throws -> Configuration {
+        var c = try ConfigFile.configuration(path: config)
+        if let http { c.http = http }
+        if let udp { c.udp = udp }
+        if !advertise.isEmpty { c.advertise = advertise }
+        if let video { c.video = video }
+        if let audio { c.audio = audio }
+        if let pixelFormat { c.pixelFormat = pixelFormat }
+        if let size {
+            let parts = size.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2 else { throw ValidationError("--size takes WxH, for example 640x480") }
+            (c.width, c.height) = (parts[0], parts[1])
+        }
+        if let fps { c.fps = fps }
+        if let bitrate { c.bitrateKbps = bitrate }
+        if let logLevel { c.logLevel = logLevel }
+        if noFeedback { c.feedback = false }
+        c.testStallVideoAfterSeconds = testStallVideoAfter
+        return c
+    }
+
     func run() async throws {
-        var config = Configuration()
-        config.http = http
-        config.udp = udp
-        config.advertise = advertise
-        config.video = video
-        config.audio = audio
-        config.pixelFormat = pixelFormat
-        let parts = size.split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2 else { throw ValidationError("--size takes WxH, for example 640x480") }
-        (config.width, config.height) = (parts[0], parts[1])
-        config.fps = fps
-        config.bitrateKbps = bitrate
-        config.feedback = !noFeedback
-        config.testStallVideoAfterSeconds = testStallVideoAfter
-        var logger = Logger(label: "pinhole")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         do {
+            let config = try effectiveConfiguration()
+            try config.validate()
+            if checkConfig {
+                print(config.fileText, terminator: "")
+                return
+            }
+            var logger = Logger(label: "pinhole")
+            logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
             try await Agent(configuration: config, logger: logger).run()
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

@@ -21,6 +21,9 @@ def test_deb_contents_and_dependencies():
         subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
         assert os.access(os.path.join(root, "usr/bin/pinhole"), os.X_OK)
         assert os.path.exists(os.path.join(root, "lib/systemd/system/pinhole.service"))
+        assert os.path.exists(os.path.join(root, "etc/pinhole/pinhole.toml"))
+        conffiles = subprocess.run(["dpkg-deb", "-I", deb, "conffiles"], capture_output=True, text=True).stdout
+        assert "/etc/pinhole/pinhole.toml" in conffiles
         version = subprocess.run([os.path.join(root, "usr/bin/pinhole"), "--version"], capture_output=True, text=True)
         assert version.returncode == 0 and version.stdout.strip()
         ldd = subprocess.run(["ldd", os.path.join(root, "usr/bin/pinhole")], capture_output=True, text=True).stdout
@@ -36,6 +39,7 @@ def test_install_script_into_a_scratch_root_and_back():
             subprocess.run(["sh", os.path.join(ROOT, "tools", "install.sh"), "--binary", binary, "--root", root], check=True)
         assert os.access(os.path.join(root, "usr/bin/pinhole"), os.X_OK)
         assert os.path.exists(os.path.join(root, "lib/systemd/system/pinhole.service"))
+        assert os.path.exists(os.path.join(root, "etc/pinhole/pinhole.toml"))
         subprocess.run(["sh", os.path.join(ROOT, "tools", "install.sh"), "--uninstall", "--root", root], check=True)
         assert not os.path.exists(os.path.join(root, "usr/bin/pinhole"))
 

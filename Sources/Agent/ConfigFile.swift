@@ -1,0 +1,193 @@
+internal import Glibc
+
+/// The configuration file: the TOML subset Pinhole needs (TOML 1.0 §Keys, §String, §Integer,
+/// §Boolean, §Array): `key = value` lines, `#` comments, basic strings, integers, booleans and
+/// arrays of strings. Every key is one command-line option; unknown keys and bad values are
+/// refused with their line number.
+public enum ConfigFile {
+    public enum Value: Equatable, Sendable {
+        case string(String)
+        case integer(Int)
+        case boolean(Bool)
+        case strings([String])
+    }
+
+    public struct Error: Swift.Error, Equatable, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var reason: String
+        public var description: String { "line \(line): \(reason)" }
+    }
+
+    /// Parses `text` into key → (value, line).
+    public static func parse(_ text: String) throws(Error) -> [String: (value: Value, line: Int)] {
+        var result: [String: (value: Value, line: Int)] = [:]
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            let line = stripComment(raw).trimmingCharacters()
+            if line.isEmpty { continue }
+            guard let equals = line.firstIndex(of: "=") else { throw Error(line: number, reason: "expected key = value") }
+            let key = String(line[..<equals].trimmingCharacters())
+            guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+                throw Error(line: number, reason: "bad key '\(key)'")
+            }
+            guard result[key] == nil else { throw Error(line: number, reason: "'\(key)' is set twice") }
+            result[key] = (try value(line[line.index(after: equals)...].trimmingCharacters(), line: number), number)
+        }
+        return result
+    }
+
+    static func value(_ text: Substring, line: Int) throws(Error) -> Value {
+        if text == "true" { return .boolean(true) }
+        if text == "false" { return .boolean(false) }
+        if let number = Int(text.filter { $0 != "_" }), !text.hasPrefix("_") { return .integer(number) }
+        if text.hasPrefix("\"") { return .string(try string(text, line: line)) }
+        if text.hasPrefix("["), text.hasSuffix("]") {
+            let inner = text.dropFirst().dropLast().trimmingCharacters()
+            if inner.isEmpty { return .strings([]) }
+            var items: [String] = []
+            for item in inner.split(separator: ",") where !item.trimmingCharacters().isEmpty {
+                items.append(try string(item.trimmingCharacters(), line: line))
+            }
+            return .strings(items)
+        }
+        throw Error(line: line, reason: "expected a \"string\", a number, true/false or [\"a\", \"b\"]")
+    }
+
+    /// A basic string without escapes other than \" and \\.
+    static func string(_ text: Substring, line: Int) throws(Error) -> String {
+        guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else {
+            throw Error(line: line, reason: "unterminated string \(text)")
+        }
+        var out = "", escaped = false
+        for c in text.dropFirst().dropLast() {
+            if escaped { out.append(c); escaped = false } else if c == "\\" { escaped = true } else if c == "\"" {
+                throw Error(line: line, reason: "stray quote in \(text)")
+            } else { out.append(c) }
+        }
+        return out
+    }
+
+    /// Drops a `#` comment that is not inside a string.
+    static func stripComment(_ line: Substring) -> Substring {
+        var inString = false, previous: Character = " "
+        for index in line.indices {
+            let c = line[index]
+            if c == "\"", previous != "\\" { inString.toggle() }
+            if c == "#", !inString { return line[..<index] }
+            previous = c
+        }
+        return line
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> Substring {
+        var s = self
+        while let first = s.first, first.isWhitespace { s = s.dropFirst() }
+        while let last = s.last, last.isWhitespace { s = s.dropLast() }
+        return s
+    }
+}
+
+extension Configuration {
+    /// Applies a parsed file: each key is the option of the same name (dashes or underscores).
+    public mutating func apply(_ entries: [String: (value: ConfigFile.Value, line: Int)]) throws(ConfigFile.Error) {
+        for (rawKey, entry) in entries.sorted(by: { $0.value.line < $1.value.line }) {
+            let key = rawKey.replacingDashes()
+            func string() throws(ConfigFile.Error) -> String {
+                guard case .string(let s) = entry.value else { throw .init(line: entry.line, reason: "\(rawKey) takes a string") }
+                return s
+            }
+            func integer() throws(ConfigFile.Error) -> Int {
+                guard case .integer(let n) = entry.value else { throw .init(line: entry.line, reason: "\(rawKey) takes a number") }
+                return n
+            }
+            switch key {
+            case "http": http = try string()
+            case "udp": udp = try string()
+            case "advertise":
+                guard case .strings(let list) = entry.value else { throw .init(line: entry.line, reason: "advertise takes [\"IP\", ...]") }
+                advertise = list
+            case "video": video = try string()
+            case "audio": audio = try string()
+            case "pixel_format": pixelFormat = try string()
+            case "size":
+                let parts = try string().split(separator: "x").compactMap { Int($0) }
+                guard parts.count == 2 else { throw .init(line: entry.line, reason: "size takes \"WxH\"") }
+                (width, height) = (parts[0], parts[1])
+            case "fps": fps = try integer()
+            case "bitrate": bitrateKbps = try integer()
+            case "min_bitrate": minimumBitrateKbps = try integer()
+            case "max_viewers": maxViewers = try integer()
+            case "feedback":
+                guard case .boolean(let on) = entry.value else { throw .init(line: entry.line, reason: "feedback takes true or false") }
+                feedback = on
+            case "log_level": logLevel = try string()
+            default: throw .init(line: entry.line, reason: "unknown key '\(rawKey)'")
+            }
+        }
+    }
+
+    /// The effective configuration in the file's own format, for `--check-config`.
+    public var fileText: String {
+        let quoted = advertise.map { "\"\($0)\"" }.joined(separator: ", ")
+        return """
+        http = "\(http)"
+        udp = "\(udp)"
+        advertise = [\(quoted)]
+        video = "\(video)"
+        audio = "\(audio)"
+        pixel_format = "\(pixelFormat)"
+        size = "\(width)x\(height)"
+        fps = \(fps)
+        bitrate = \(bitrateKbps)
+        min_bitrate = \(minimumBitrateKbps)
+        max_viewers = \(maxViewers)
+        feedback = \(feedback)
+        log_level = "\(logLevel)"
+
+        """
+    }
+}
+
+extension String {
+    func replacingDashes() -> String { String(map { $0 == "-" ? "_" : $0 }) }
+}
+
+extension ConfigFile {
+    public static let defaultPath = "/etc/pinhole/pinhole.toml"
+
+    /// The file's text, or nil when it does not exist.
+    public static func read(path: String) throws(ConfigurationError) -> String? {
+        guard let file = fopen(path, "r") else {
+            if errno == ENOENT { return nil }
+            throw .invalid(option: "--config", detail: "\(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4_096)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+            guard bytes.count <= 1 << 20 else { throw .invalid(option: "--config", detail: "\(path) is larger than 1 MiB") }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The configuration from `path` (or the default file when it exists) over the defaults.
+    public static func configuration(path: String?) throws(ConfigurationError) -> Configuration {
+        var configuration = Configuration()
+        let file = path ?? defaultPath
+        guard let text = try read(path: file) else {
+            if path != nil { throw .invalid(option: "--config", detail: "\(file) does not exist") }
+            return configuration
+        }
+        do {
+            try configuration.apply(try parse(text))
+        } catch {
+            throw .invalid(option: "--config", detail: "\(file) \(error.description)")
+        }
+        return configuration
+    }
+}

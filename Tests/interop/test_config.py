@@ -1,0 +1,48 @@
+"""The configuration file and `--check-config`: the shipped file is the defaults, the command
+line overrides it, unknown keys and bad values are refused with their line number."""
+import os
+import subprocess
+import tempfile
+
+from conftest import BINARY, ROOT
+
+SHIPPED = os.path.join(ROOT, "etc", "pinhole", "pinhole.toml")
+
+
+def check(*args):
+    return subprocess.run([BINARY, "--check-config", *args], capture_output=True, text=True)
+
+
+def write(text):
+    f = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
+    f.write(text)
+    f.close()
+    return f.name
+
+
+def test_the_shipped_file_is_the_defaults():
+    shipped = check("--config", SHIPPED)
+    assert shipped.returncode == 0, shipped.stderr
+    assert shipped.stdout == check("--config", write("# nothing\n")).stdout
+
+
+def test_command_line_overrides_the_file():
+    path = write('bitrate = 800  # kbit/s\nadvertise = ["203.0.113.7"]\nsize = "1280x720"\nfps = 20\n')
+    out = check("--config", path, "--fps", "15", "--bitrate", "2500").stdout
+    assert 'advertise = ["203.0.113.7"]' in out and 'size = "1280x720"' in out
+    assert "fps = 15" in out and "bitrate = 2500" in out
+
+
+def test_errors_name_the_line():
+    for text, line, words in [
+        ("fps = 30\nbitrat = 800\n", 2, "unknown key"),
+        ("fps = \"thirty\"\n", 1, "takes a number"),
+        ("\n\nsize = \"640\"\n", 3, "WxH"),
+        ("video = \"/dev/video0\nx", 1, "unterminated"),
+        ("fps = 10\nfps = 20\n", 2, "twice"),
+    ]:
+        result = check("--config", write(text))
+        assert result.returncode != 0
+        assert f"line {line}" in result.stderr and words in result.stderr, result.stderr
+    bad_value = check("--config", write("fps = 500\n"))
+    assert bad_value.returncode != 0 and "--fps" in bad_value.stderr
