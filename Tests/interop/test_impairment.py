@@ -4,6 +4,7 @@ off (--no-feedback) for comparison. The agent listens on 127.0.0.2; its only adv
 highest-priority candidate is the relay on 127.0.0.1."""
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -85,10 +86,12 @@ def test_chromium_keeps_decoding_through_the_profile(profile):
         window = [f for (t, f) in frames if start <= t < start + third]
         assert window and window[-1] > window[0], f"no frames decoded in {start:.0f}-{start + third:.0f} s"
     rates = {t: kbps for (t, _, kbps, _) in samples}
+    # "Settles below the link rate": the encoder's median over the second half of the run.
+    settled = statistics.median(kbps for t, kbps in rates.items() if t > SECONDS / 2)
     if profile == "rate150":
-        assert min(kbps for t, kbps in rates.items() if t > SECONDS / 2) <= 150
+        assert settled <= 150, settled
     if profile == "rate500-loss3":
-        assert max(kbps for t, kbps in rates.items() if t > SECONDS / 2) <= 500
+        assert settled <= 500, settled
     if profile == "drop2000-300-2000":
         assert min(kbps for t, kbps in rates.items() if 12 < t < 20) <= 300
         assert max(kbps for t, kbps in rates.items() if t > 26) > 300
