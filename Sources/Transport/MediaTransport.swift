@@ -90,8 +90,6 @@ public final class MediaTransport: Sendable {
 
     public var viewers: [ViewerStatus] { viewersBox.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
 
-    public func hasViewer(id: String) -> Bool { viewersBox.withLock { $0[id] != nil } }
-
     private func post(_ command: Command) {
         inbox.withLock { $0.append(command) }
         var one: UInt8 = 1
