@@ -27,13 +27,13 @@ unit-test: deps
 	$(SWIFT) test
 
 interop-test: build test-deps $(VENV)/.installed
-	cd Tests/interop && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider .
+	cd Tests/interop && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider --durations=0 .
 
 # The real binary in the hardware lab VM (vivid, snd-aloop, gpio-sim), in a network namespace
 # of its own as the lab's UDP forwarding needs. Skipped, saying so, where the lab is absent.
 hw-test: build $(VENV)/.installed
 	@if [ -f "$(HWLAB)/run" ]; then \
-	  HWLAB=$(abspath $(HWLAB)) unshare --net sh -c 'ip link set lo up && cd Tests/hw && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider .'; \
+	  HWLAB=$(abspath $(HWLAB)) unshare --net sh -c 'ip link set lo up && cd Tests/hw && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider --durations=0 .'; \
 	else echo "hardware lab not found at $(HWLAB): hardware tests skipped"; fi
 
 # A Debian package in dist/ (Swift runtime linked in; depends on Debian's libraries only).

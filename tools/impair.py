@@ -134,6 +134,17 @@ class Relay:
         await self.pump()
 
 
+async def until_terminated(work):
+    """Runs work until SIGTERM, handled inside the loop: a handler raising SystemExit wherever
+    Python happens to be can leave asyncio's shutdown waiting on a task forever."""
+    loop = asyncio.get_running_loop()
+    terminated = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, terminated.set)
+    task = asyncio.ensure_future(work)
+    await asyncio.wait([task, asyncio.ensure_future(terminated.wait())], return_when=asyncio.FIRST_COMPLETED)
+    task.cancel()
+
+
 def address(text):
     host, port = text.rsplit(":", 1)
     return host, int(port)
@@ -148,10 +159,9 @@ def main():
     parser.add_argument("--stats", help="write the link counters here as JSON on exit")
     args = parser.parse_args()
     relay = Relay(args.listen, args.forward, PROFILES[args.profile], args.seed)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        asyncio.run(relay.run())
-    except (KeyboardInterrupt, SystemExit):
+        asyncio.run(until_terminated(relay.run()))
+    except KeyboardInterrupt:
         pass
     finally:
         if args.stats:

@@ -9,19 +9,24 @@ struct WatchdogService: Service {
     let transport: MediaTransport
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            var lastProgress = streamer.progress
-            while !Task.isCancelled, !Task.isShuttingDownGracefully {
-                try? await Task.sleep(for: notifier.watchdogInterval ?? .seconds(5))
-                let progress = streamer.progress
-                let healthy = !streamer.isStreaming || progress != lastProgress
-                lastProgress = progress
-                let viewers = transport.viewers.count
-                notifier.notify((healthy && notifier.watchdogInterval != nil ? "WATCHDOG=1\n" : "")
-                    + "STATUS=\(streamer.isStreaming ? "streaming" : "paused"), \(viewers) viewer\(viewers == 1 ? "" : "s")")
-            }
+        try await withGracefulShutdownHandler {
+            // Shutdown cancels the sleep, so it does not wait out the interval.
+            try await cancelWhenGracefulShutdown { try await report() }
         } onGracefulShutdown: {
             notifier.notify("STOPPING=1")
+        }
+    }
+
+    private func report() async throws {
+        var lastProgress = streamer.progress
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: notifier.watchdogInterval ?? .seconds(5)) } catch { return }
+            let progress = streamer.progress
+            let healthy = !streamer.isStreaming || progress != lastProgress
+            lastProgress = progress
+            let viewers = transport.viewers.count
+            notifier.notify((healthy && notifier.watchdogInterval != nil ? "WATCHDOG=1\n" : "")
+                + "STATUS=\(streamer.isStreaming ? "streaming" : "paused"), \(viewers) viewer\(viewers == 1 ? "" : "s")")
         }
     }
 }

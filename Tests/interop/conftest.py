@@ -8,6 +8,10 @@ import urllib.request
 
 import pytest
 
+# A blocking socket call in a test (the WebDriver client's, urllib's) gives up after a minute
+# rather than waiting forever on a peer that stopped answering; pytest.ini bounds each test.
+socket.setdefaulttimeout(60)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("PINHOLE_BIN", os.path.join(ROOT, ".build", "release", "pinhole"))
 

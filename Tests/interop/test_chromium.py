@@ -28,7 +28,9 @@ def chromium():
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                  "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection"):
         options.add_argument(flag)
-    return webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    driver.set_script_timeout(10)
+    return driver
 
 
 def wait_for(driver, condition, timeout):

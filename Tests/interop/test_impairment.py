@@ -51,7 +51,10 @@ def watch(profile, feedback):
     finally:
         driver.quit()
         relay.terminate()
-        relay.wait()
+        try:
+            relay.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            relay.kill()
         agent.stop()
     relay_stats = json.load(open(stats_path)) if os.path.exists(stats_path) else {}
     return samples, relay_stats
