@@ -84,6 +84,7 @@ class Relay:
         self.pending = []  # (time, counter, transport, data, address)
         self.counter = 0
         self.wakeup = asyncio.Event()
+        self.stopped = False
 
     def schedule(self, at, transport, data, address):
         if at is None:
@@ -93,17 +94,24 @@ class Relay:
         self.wakeup.set()
 
     async def pump(self):
-        while True:
+        while not self.stopped:
             now = time.monotonic()
             while self.pending and self.pending[0][0] <= now:
                 _, _, transport, data, address = heapq.heappop(self.pending)
                 transport.sendto(data, address)
             timeout = self.pending[0][0] - now if self.pending else 1
             self.wakeup.clear()
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancellation
+            # that races with the event, which once left this loop running after SIGTERM.
             try:
-                await asyncio.wait_for(self.wakeup.wait(), timeout=max(0, timeout))
-            except asyncio.TimeoutError:
+                async with asyncio.timeout(max(0, timeout)):
+                    await self.wakeup.wait()
+            except TimeoutError:
                 pass
+
+    def stop(self):
+        self.stopped = True
+        self.wakeup.set()
 
     async def upstream_for(self, client):
         if client not in self.upstreams:
@@ -129,20 +137,10 @@ class Relay:
                     relay.schedule(relay.up.departure(len(data), time.monotonic()), upstream, data, None)
                 asyncio.ensure_future(forward())
 
+        loop.add_signal_handler(signal.SIGTERM, self.stop)
         self.front, _ = await loop.create_datagram_endpoint(FromClient, local_addr=self.listen)
         print(f"relaying {self.listen} -> {self.forward}", flush=True)
         await self.pump()
-
-
-async def until_terminated(work):
-    """Runs work until SIGTERM, handled inside the loop: a handler raising SystemExit wherever
-    Python happens to be can leave asyncio's shutdown waiting on a task forever."""
-    loop = asyncio.get_running_loop()
-    terminated = asyncio.Event()
-    loop.add_signal_handler(signal.SIGTERM, terminated.set)
-    task = asyncio.ensure_future(work)
-    await asyncio.wait([task, asyncio.ensure_future(terminated.wait())], return_when=asyncio.FIRST_COMPLETED)
-    task.cancel()
 
 
 def address(text):
@@ -160,7 +158,7 @@ def main():
     args = parser.parse_args()
     relay = Relay(args.listen, args.forward, PROFILES[args.profile], args.seed)
     try:
-        asyncio.run(until_terminated(relay.run()))
+        asyncio.run(relay.run())
     except KeyboardInterrupt:
         pass
     finally:
