@@ -65,7 +65,7 @@ let package = Package(
         // Layer 5: the agent.
         .target(
             name: "Agent",
-            dependencies: ["SDP", "ICE", "STUN", "RTP", "Transport", "Media", "Codecs", "Capture", "GPIO", "DTLS",
+            dependencies: ["SDP", "ICE", "STUN", "RTP", "Transport", "Media", "Codecs", "Capture", "GPIO", "DTLS", "Feedback",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -33,7 +33,9 @@ public struct Agent: Sendable {
                                streamer: streamer, maxViewers: configuration.maxViewers, feedback: configuration.feedback)
         transport.start()
         streamer.start()
-        let policy = Task { await BitratePolicy(configuration: configuration).run(transport: transport, streamer: streamer) }
+        let policy = Task {
+            await BitratePolicy(configuration: configuration, audioKbps: streamer.audio == nil ? 0 : 52).run(transport: transport, streamer: streamer)
+        }
         defer { policy.cancel() }
         defer {
             streamer.stop()

@@ -37,24 +37,48 @@ extension BandwidthEstimator {
         case .overusing:
             // Back off below what actually got through: the queue must drain.
             delayBased = min(delayBased, 0.85 * (acknowledgedRate ?? delayBased))
+            rampingUp = false
         case .normal:
-            // What demonstrably got through without queuing is safe at once; beyond it, 8%/s,
-            // never far ahead of what the receiver has shown it gets.
+            // What demonstrably got through without queuing is safe at once; beyond it, 8%/s
+            // (doubling per second until the first sign of congestion, where libwebrtc would
+            // probe), never far ahead of what the receiver has shown it gets.
             // An application-limited sender (a still picture) does not pull the estimate down.
-            let grown = max(delayBased * pow108(seconds), acknowledgedRate ?? 0)
-            delayBased = max(delayBased, min(grown, 1.5 * (acknowledgedRate ?? grown) + 10_000))
+            let factor = growth(perSecond: rampingUp ? .ln2 : .ln108, seconds: seconds)
+            let grown = max(delayBased * factor, acknowledgedRate ?? 0)
+            let headroom = rampingUp ? 2.0 : 1.5
+            delayBased = max(delayBased, min(grown, headroom * (acknowledgedRate ?? grown) + 10_000))
         case .underusing:
             break  // hold while the queue drains
         }
         delayBased = max(Double(limits.minimum), min(Double(limits.maximum), delayBased))
     }
 
-    /// gcc §6: loss above 10% cuts the rate, below 2% lets it grow 5%.
-    mutating func updateLossBased(fraction: Double) {
+    /// Feeds the loss-based controller once at least 50 packets over 300 ms, or a second, have
+    /// been reported on (libwebrtc likewise waits for 20 packets and decreases at most every 300 ms).
+    mutating func countLoss(lost: Int, of total: Int, now: UInt64) {
+        let since = lossWindow.since ?? now
+        lossWindow = (lossWindow.lost + lost, lossWindow.total + total, since)
+        let elapsed = now &- since
+        guard lossWindow.total > 0, (lossWindow.total >= 50 && elapsed >= 300_000_000) || elapsed >= 1_000_000_000 else { return }
+        updateLossBased(fraction: Double(lossWindow.lost) / Double(lossWindow.total), now: now)
+        lossWindow = (0, 0, nil)
+    }
+
+    /// gcc §6: loss above 10% cuts the rate; below 2% lets it grow, by time rather than per
+    /// report (transport-wide feedback comes ten times a second, receiver reports once), at
+    /// the same pace as the delay-based increase. Between the two it holds, unless the delay
+    /// shows no queue at all: a router drops from a full queue, so loss without queuing is the
+    /// link's own (Wi-Fi), which a lower rate would not cure; then it grows at 8% a second.
+    mutating func updateLossBased(fraction: Double, now: UInt64) {
+        let seconds = lastLossUpdate.map { Double(now &- $0) / 1e9 } ?? 0
+        lastLossUpdate = now
         if fraction > 0.10 {
+            rampingUp = false
             lossBased = max(Double(limits.minimum), lossBased * (1 - 0.5 * fraction))
         } else if fraction < 0.02 {
-            lossBased = min(Double(limits.maximum), lossBased * 1.05)
+            lossBased = min(Double(limits.maximum), lossBased * growth(perSecond: rampingUp ? .ln2 : .ln108, seconds: seconds))
+        } else if usage == .normal {
+            lossBased = min(Double(limits.maximum), lossBased * growth(perSecond: .ln108, seconds: seconds))
         }
     }
 
@@ -67,17 +91,23 @@ extension BandwidthEstimator {
         acknowledgedRate = Double(bytes * 8) / (Double(newest - oldest) / 1e9)
     }
 
-    /// 1.08^seconds: 8% a second multiplicative increase (gcc §5.5).
-    private func pow108(_ seconds: Double) -> Double {
-        // exp(s·ln 1.08) by its series; s is capped at one second, where 8 terms are exact.
-        let x = min(seconds, 1.0) * 0.0769610411361284
+    /// e^(seconds·lnRate): a multiplicative increase per second (gcc §5.5), by its series,
+    /// because FoundationEssentials has no exp(); s is capped at one second, where 10 terms
+    /// are exact to double precision for rates up to 2.
+    private func growth(perSecond lnRate: Double, seconds: Double) -> Double {
+        let x = min(seconds, 1.0) * lnRate
         var result = 1.0, term = 1.0
-        for n in 1...8 {
+        for n in 1...10 {
             term *= x / Double(n)
             result += term
         }
         return result
     }
+}
+
+private extension Double {
+    static let ln2 = 0.6931471805599453
+    static let ln108 = 0.0769610411361284  // ln 1.08
 }
 
 /// libwebrtc's trendline estimator: a least-squares slope over smoothed accumulated delay.

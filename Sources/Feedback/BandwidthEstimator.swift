@@ -10,7 +10,10 @@ public struct BandwidthEstimator: Sendable {
         public var minimum: Int
         public var maximum: Int
         public var initial: Int
-        public init(minimum: Int = 50_000, maximum: Int = 4_000_000, initial: Int = 1_000_000) {
+        /// 200 kbit/s, below libwebrtc's 300: a start that a 150 kbit/s link survives long
+        /// enough for the first overuse to be seen, and that grows to a LAN's megabits within
+        /// seconds (doubling a second until congestion shows).
+        public init(minimum: Int = 50_000, maximum: Int = 4_000_000, initial: Int = 200_000) {
             self.minimum = minimum
             self.maximum = maximum
             self.initial = initial
@@ -32,9 +35,16 @@ public struct BandwidthEstimator: Sendable {
     var threshold = 12.5  // ms, adapted (gcc §5.4)
     var lastThresholdUpdate: UInt64?
     var lastRateUpdate: UInt64?
+    var lastLossUpdate: UInt64?
+    /// Loss counted over several feedback messages: one message covers a dozen packets, too
+    /// few for a fraction that means anything.
+    var lossWindow = (lost: 0, total: 0, since: UInt64?.none)
     var group: PacketGroup?
     var previousGroup: PacketGroup?
     var received: [(arrival: UInt64, bytes: Int)] = []
+    /// True until the first overuse or heavy loss: the estimate grows fast while nothing has
+    /// shown where the link's limit is.
+    var rampingUp = true
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -60,7 +70,7 @@ public struct BandwidthEstimator: Sendable {
 
     /// Loss from receiver reports, for viewers without transport-wide feedback.
     public mutating func reportedLoss(fraction: Double, now: UInt64) {
-        updateLossBased(fraction: fraction)
+        updateLossBased(fraction: fraction, now: now)
     }
 
     /// Transport-wide feedback: arrival times of the packets we sent (gcc §5).
@@ -82,7 +92,7 @@ public struct BandwidthEstimator: Sendable {
             addToGroup(sendTime: packet.sentAt, arrival: UInt64(max(0, arrival)) * 1_000, now: now)
         }
         updateAcknowledgedRate()
-        if !statuses.isEmpty { updateLossBased(fraction: Double(lost) / Double(statuses.count)) }
+        countLoss(lost: lost, of: statuses.count, now: now)
         updateDelayBased(now: now)
     }
 }

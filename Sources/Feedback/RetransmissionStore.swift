@@ -25,16 +25,24 @@ public struct RetransmissionStore<Packet: Sendable>: Sendable {
         slots[Int(sequence) % slots.count] = Entry(sequence: sequence, packet: packet, sentAt: sentAt)
     }
 
-    /// The packet to resend for `sequence` now, or nil when it is unknown, too old or just resent.
-    public mutating func packetToResend(sequence: UInt16, now: UInt64) -> Packet? {
+    public enum Answer: Sendable {
+        case resend(Packet)
+        /// Resent within `resendGuard`: the NACK crossed the retransmission.
+        case justResent
+        /// Unknown or too old: only a keyframe can repair the picture now.
+        case gone
+    }
+
+    /// What to do about a NACK for `sequence` now.
+    public mutating func answer(sequence: UInt16, now: UInt64) -> Answer {
         let index = Int(sequence) % slots.count
         guard var entry = slots[index], entry.sequence == sequence, now >= entry.sentAt, now - entry.sentAt <= maxAge else {
-            return nil
+            return .gone
         }
-        if let last = entry.lastResentAt, now - last < resendGuard { return nil }
+        if let last = entry.lastResentAt, now - last < resendGuard { return .justResent }
         entry.lastResentAt = now
         slots[index] = entry
-        return entry.packet
+        return .resend(entry.packet)
     }
 }
 

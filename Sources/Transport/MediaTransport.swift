@@ -4,6 +4,7 @@ public import DTLS
 public import Media
 public import STUN
 public import Logging
+internal import Feedback
 
 /// All WebRTC media over one UDP socket. A dedicated thread owns the socket and every
 /// session; other threads talk to it through a small inbox and read a status snapshot.
@@ -69,8 +70,10 @@ public final class MediaTransport: Sendable {
         viewersBox.withLock {
             $0[setup.id] = ViewerStatus(id: setup.id, address: nil, state: Session.Phase.checking.rawValue,
                                         connectedSeconds: nil, packetsSent: 0, bytesSent: 0,
-                                        keyframeRequests: 0, receiverReports: 0, bitrateKbps: 0, estimatedKbps: nil,
-                                        video: nil, audio: nil, nacksReceived: 0, packetsRetransmitted: 0)
+                                        keyframeRequests: 0, receiverReports: 0, bitrateKbps: 0,
+                                        // The policy counts a joining viewer at its start rate from the first moment.
+                                        estimatedKbps: setup.transportWideExtensionID.map { _ in BandwidthEstimator.Limits().initial / 1_000 },
+                                        video: nil, audio: nil, nacksReceived: 0, packetsRetransmitted: 0, unrepairableNACKs: 0)
         }
         post(.add(setup))
     }

@@ -64,9 +64,13 @@ final class Session {
     var rtxSequence = UInt16.random(in: 0...0x7FFF)
     var history: [MediaBatch.Kind: RetransmissionStore<PacketRef>] = [.video: .init(), .audio: .init()]
     var budget = RetransmissionBudget()
+    var pacer = Pacer<PacketRef>()
     var quality: [MediaBatch.Kind: ReceptionQuality] = [:]
     var nacksReceived = 0
     var packetsRetransmitted = 0
+    /// NACKs that asked for a packet gone from the history or over the budget: each asked the
+    /// encoder for a keyframe instead.
+    var unrepairableNACKs = 0
     /// Media bytes sent, sampled once a second for the bitrate in status.
     var bitrate = BitrateMeter()
 
@@ -76,6 +80,8 @@ final class Session {
         lastConsent = now
         ice = ICELiteResponder(local: ICECredentials(ufrag: setup.localUfrag, pwd: setup.localPwd), remoteUfrag: setup.remoteUfrag)
         dtls = DTLSEndpoint(context: dtlsContext, role: .server, remoteFingerprints: setup.remoteFingerprints)
+        // Paced from the first packet: the joining keyframe is the largest frame of all.
+        if setup.transportWideExtensionID != nil { pacer.setEstimate(bitsPerSecond: estimator.estimate) }
     }
 
     /// Becomes connected once DTLS has produced SRTP keys (RFC 5764 §4.2).
@@ -95,7 +101,8 @@ final class Session {
                      keyframeRequests: keyframeRequests, receiverReports: receiverReports,
                      bitrateKbps: bitrate.kbps, estimatedKbps: usesCongestionControl ? estimator.estimate / 1_000 : nil,
                      video: quality[.video], audio: quality[.audio],
-                     nacksReceived: nacksReceived, packetsRetransmitted: packetsRetransmitted)
+                     nacksReceived: nacksReceived, packetsRetransmitted: packetsRetransmitted,
+                     unrepairableNACKs: unrepairableNACKs)
     }
 
     /// Whether this viewer's estimate should steer the encoder: it sends transport-wide feedback or REMB.
@@ -135,4 +142,5 @@ public struct ViewerStatus: Sendable, Equatable, Codable {
     public var audio: ReceptionQuality?
     public var nacksReceived: Int
     public var packetsRetransmitted: Int
+    public var unrepairableNACKs: Int
 }

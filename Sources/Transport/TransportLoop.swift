@@ -33,15 +33,28 @@ final class TransportLoop {
                    pollfd(fd: transport.wakeFD, events: Int16(POLLIN), revents: 0)]
         var nextTick = now
         while running {
-            _ = poll(&fds, 2, Self.tick)
+            _ = poll(&fds, 2, pollTimeout(until: nextTick))
             if fds[1].revents != 0 { transport.takeCommands().forEach(handle) }
             if fds[0].revents != 0 { drainSocket() }
+            let now = self.now
+            for session in sessions.values where !session.pacer.isEmpty { releasePaced(session, now: now) }
             if now >= nextTick {
                 serviceTimers()
                 nextTick = now + UInt64(Self.tick) * 1_000_000
             }
         }
         for id in Array(sessions.keys) { close(id, reason: "shutting down") }
+    }
+
+    /// Milliseconds until the next timer tick or paced packet, whichever is first.
+    func pollTimeout(until nextTick: UInt64) -> Int32 {
+        let now = self.now
+        var wake = nextTick
+        for session in sessions.values {
+            if let next = session.pacer.nextSendTime(now: now) { wake = min(wake, next) }
+        }
+        guard wake > now else { return 0 }
+        return Int32(min(UInt64(Self.tick), (wake - now + 999_999) / 1_000_000))  // rounded up: never spin
     }
 
     func handle(_ command: MediaTransport.Command) {
@@ -137,8 +150,10 @@ final class TransportLoop {
             retransmit(nack.lostSequenceNumbers, mediaSource: nack.mediaSource, session: session, now: now)
         case .transportWideFeedback(let feedback):
             session.estimator.feedback(feedback, now: now)
+            session.pacer.setEstimate(bitsPerSecond: session.estimator.estimate)
         case .receiverEstimatedMaximumBitrate(let remb):
             session.estimator.receiverEstimate(bitsPerSecond: remb.bitrate)
+            session.pacer.setEstimate(bitsPerSecond: session.estimator.estimate)
         default: break
         }
     }

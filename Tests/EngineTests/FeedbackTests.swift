@@ -8,19 +8,25 @@ import RTCP
 
     @Test func storeAnswersRecentPacketsOnceAWhile() {
         var store = RetransmissionStore<String>(capacity: 8)
-        var answers: [String?] = []
-        func ask(_ sequence: UInt16, _ ms: UInt64) { answers.append(store.packetToResend(sequence: sequence, now: ms * Self.ms)) }
+        var answers: [String] = []
+        func ask(_ sequence: UInt16, _ ms: UInt64) {
+            switch store.answer(sequence: sequence, now: ms * Self.ms) {
+            case .resend(let packet): answers.append(packet)
+            case .justResent: answers.append("just resent")
+            case .gone: answers.append("gone")
+            }
+        }
         store.record(sequence: 65535, packet: "a", sentAt: 1_000 * Self.ms)
         store.record(sequence: 0, packet: "b", sentAt: 1_010 * Self.ms)
         ask(65535, 1_050)   // "a"
-        ask(65535, 1_100)   // resent 50 ms ago: nil
+        ask(65535, 1_100)   // resent 50 ms ago
         ask(65535, 1_200)   // "a" again
-        ask(0, 2_100)       // older than 1 s: nil
-        ask(8, 1_050)       // never sent (the slot holds 0): nil
+        ask(0, 2_100)       // older than 1 s
+        ask(8, 1_050)       // never sent (the slot holds 0)
         store.record(sequence: 8, packet: "c", sentAt: 1_060 * Self.ms)
-        ask(0, 1_070)       // its slot reused by 8: nil
+        ask(0, 1_070)       // its slot reused by 8
         ask(8, 1_070)       // "c"
-        #expect(answers == ["a", nil, "a", nil, nil, nil, "c"])
+        #expect(answers == ["a", "just resent", "a", "gone", "gone", "gone", "c"])
     }
 
     /// 100 kB/s of media for two seconds; then the budget allows `share` of a second's worth.
@@ -117,17 +123,40 @@ import RTCP
         #expect(estimator.estimate > 600_000)
     }
 
+    /// From the 200 kbit/s start, a clear link is found within seconds (doubling a second);
+    /// once congestion has been seen, growth is GCC's 8% a second.
+    @Test func rampUpIsFastUntilCongestionShows() {
+        var fresh = BandwidthEstimator()
+        #expect(fresh.estimate == 200_000)
+        _ = Self.run(&fresh, seconds: 3, interval: 8 * Self.ms) { _ in 20 * Self.ms }  // 1.2 Mbit/s sent
+        #expect(fresh.estimate > 1_000_000, "\(fresh.estimate)")
+
+        var seasoned = BandwidthEstimator()
+        seasoned.rampingUp = false
+        _ = Self.run(&seasoned, seconds: 1, interval: 8 * Self.ms) { _ in 20 * Self.ms }
+        #expect(seasoned.estimate < 220_000, "\(seasoned.estimate)")
+    }
+
     @Test func aGrowingQueueCutsTheEstimateBelowWhatGetsThrough() {
         var estimator = BandwidthEstimator(limits: .init(minimum: 100_000, maximum: 3_000_000, initial: 2_000_000))
         // Sent at 1.2 Mbit/s into a 600 kbit/s link: each packet leaves the queue 16 ms after the last.
         _ = Self.run(&estimator, seconds: 4, interval: 8 * Self.ms) { i in 20 * Self.ms + UInt64(i) * 8 * Self.ms }
         #expect(estimator.estimate < 700_000, "\(estimator.estimate)")
+        #expect(!estimator.rampingUp)
     }
 
     @Test func heavyLossCutsTheEstimate() {
         var estimator = BandwidthEstimator(limits: .init(minimum: 100_000, maximum: 3_000_000, initial: 1_000_000))
         _ = Self.run(&estimator, seconds: 3, interval: 8 * Self.ms, lost: { $0 % 4 == 0 }) { _ in 20 * Self.ms }
         #expect(estimator.estimate < 500_000, "\(estimator.estimate)")
+    }
+
+    /// 5% random loss: a feedback message of a dozen packets may show 15%, but loss is judged
+    /// over windows of at least 50 packets, where it is 5%: the loss controller holds.
+    @Test func moderateLossHoldsTheEstimate() {
+        var estimator = BandwidthEstimator()
+        _ = Self.run(&estimator, seconds: 5, interval: 8 * Self.ms, lost: { ($0 * 7919) % 100 < 5 }) { _ in 20 * Self.ms }
+        #expect(estimator.estimate >= 200_000, "\(estimator.estimate)")
     }
 
     @Test func rembCapsAndFloorHolds() {

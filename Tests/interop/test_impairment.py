@@ -47,7 +47,7 @@ def watch(profile, feedback):
             status = agent.status()
             viewer = status["viewers"][0] if status["viewers"] else {}
             samples.append((time.time() - start, stats, status["video"]["bitrateKbps"], viewer))
-            time.sleep(0.2)
+            time.sleep(0.1)
     finally:
         driver.quit()
         relay.terminate()
@@ -61,27 +61,32 @@ def watch(profile, feedback):
 
 
 def summarize(profile, feedback, samples, relay_stats):
+    """Time to the first decoded frame, then the longest time without a new decoded frame."""
     frames = [(t, s["frames"]) for (t, s, _, _) in samples if s]
-    longest_stall, last_change = 0.0, frames[0][0] if frames else 0
+    first_frame = next((t for (t, f) in frames if f > 0), None)
+    longest_stall, stall_at, last_change = 0.0, 0.0, first_frame
     for (t0, f0), (t1, f1) in zip(frames, frames[1:]):
+        if first_frame is None or t1 <= first_frame:
+            continue
         if f1 > f0:
             last_change = t1
-        longest_stall = max(longest_stall, t1 - last_change)
+        if t1 - last_change > longest_stall:
+            longest_stall, stall_at = t1 - last_change, last_change
     last = next(s for (_, s, _, _) in reversed(samples) if s)
     viewer = samples[-1][3]
-    timeline = " ".join(f"{int(t)}s:{kbps}" for (t, _, kbps, _) in samples[::10])
-    print(f"\n{profile} feedback={'on' if feedback else 'off'}: {last['frames']} frames, {last['freezes']} freezes "
-          f"({last['freezeSeconds']:.1f} s), longest stall {longest_stall:.1f} s, NACKs {last['nacks']}, "
+    timeline = " ".join(f"{int(t)}s:{kbps}" for (t, _, kbps, _) in samples[::15])
+    print(f"\n{profile} feedback={'on' if feedback else 'off'}: first frame at {first_frame} s, {last['frames']} frames, {last['freezes']} freezes "
+          f"({last['freezeSeconds']:.1f} s), longest stall {longest_stall:.1f} s (from {stall_at:.1f} s), NACKs {last['nacks']}, "
           f"retransmitted received {last['retransmitted']}, lost {last['lost']}, PLIs {last['plis']}; agent resent "
           f"{viewer.get('packetsRetransmitted')} for {viewer.get('nacksReceived')} NACKs, estimate {viewer.get('estimatedKbps')} kbit/s, "
           f"via {viewer.get('address')}; relay {relay_stats.get('down')}\n  encoder kbit/s over time: {timeline}")
-    return frames, longest_stall, last
+    return frames, first_frame, longest_stall, last
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_chromium_keeps_decoding_through_the_profile(profile):
     samples, relay_stats = watch(profile, feedback=True)
-    frames, longest_stall, last = summarize(profile, True, samples, relay_stats)
+    frames, first_frame, longest_stall, last = summarize(profile, True, samples, relay_stats)
     assert samples[-1][3].get("address", "").startswith("127.0.0.1:"), "the viewer did not go through the relay"
     # Decoding goes on all along: every third of the run decodes frames.
     third = SECONDS / 3
@@ -96,12 +101,13 @@ def test_chromium_keeps_decoding_through_the_profile(profile):
     if profile == "rate500-loss3":
         assert settled <= 500, settled
     if profile == "drop2000-300-2000":
-        assert min(kbps for t, kbps in rates.items() if 12 < t < 20) <= 300
-        assert max(kbps for t, kbps in rates.items() if t > 26) > 300
-    # The goal is no freeze over one second on the rate-limited links; today's worst (the
-    # 2 Mbit/s -> 300 kbit/s drop, and 150 kbit/s) is 1.5-3.2 s, so this guards against regressions
-    # until pacing and a faster overuse response close the gap.
-    assert longest_stall <= 6.0
+        during = min(kbps for t, kbps in rates.items() if 12 < t < 20)
+        assert during <= 300, during
+        # Recovers: growing again once the link is back (8%/s, GCC's multiplicative increase).
+        assert max(kbps for t, kbps in rates.items() if t > 26) > 1.5 * during
+    # Sampled about every 0.15 s: a gap between decoded frames is measured to within that.
+    assert first_frame is not None and first_frame < 3.0, first_frame
+    assert longest_stall <= (1.0 if "rate" in profile or "drop" in profile else 1.5), longest_stall
 
 
 @pytest.mark.skipif(os.environ.get("IMPAIR_COMPARE") != "1", reason="comparison runs: IMPAIR_COMPARE=1")
