@@ -35,6 +35,8 @@ let package = Package(
         system("CSRTP", "libsrtp2", "libsrtp2-dev"),
         system("CGPIOD", "libgpiod", "libgpiod-dev"),
         .target(name: "CPinholeShims", dependencies: ["CVPX", "COpus", "COpenSSL", "CV4L2", "CALSA"], path: "Sources/C/CPinholeShims"),
+        // libgpiod 1.6 and 2.x behind one interface.
+        .target(name: "CPinholeGPIO", dependencies: ["CGPIOD"], path: "Sources/C/CPinholeGPIO"),
 
         // Layer 1: wire formats, no I/O, no C.
         .target(name: "SDP", swiftSettings: strict),
@@ -53,7 +55,7 @@ let package = Package(
         .target(name: "Media", dependencies: ["RTP", "Feedback"], swiftSettings: strict),
         .target(name: "Codecs", dependencies: ["Media", "CVPX", "COpus", "CPinholeShims"], swiftSettings: strict),
         .target(name: "Capture", dependencies: ["Media", "CV4L2", "CALSA", "CPinholeShims"], swiftSettings: strict),
-        .target(name: "GPIO", dependencies: ["CGPIOD"], swiftSettings: strict),
+        .target(name: "GPIO", dependencies: ["CPinholeGPIO", "Media"], swiftSettings: strict),
 
         // Layer 4: transport.
         .target(
@@ -83,6 +85,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["DTLS", "SRTP", "RTP", "RTCP", "Feedback"], swiftSettings: strict),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Codecs", "Capture", "RTP"], swiftSettings: strict),
+        .testTarget(name: "GPIOTests", dependencies: ["GPIO"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

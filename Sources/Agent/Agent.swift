@@ -6,6 +6,7 @@ internal import DTLS
 internal import Transport
 internal import STUN
 internal import Media
+internal import GPIO
 
 /// Wires the layers together and runs until SIGTERM or SIGINT.
 public struct Agent: Sendable {
@@ -50,9 +51,14 @@ public struct Agent: Sendable {
             }
         }
 
+        // Buttons are an extra: a chip that is missing or busy is retried, streaming goes on.
+        let gpio = try Buttons(configuration: configuration, streamer: streamer, transport: transport, logger: logger).controller()
+        gpio?.start()
+        defer { gpio?.stop() }
+
         let notifier = SystemdNotifier.fromProcessEnvironment()
         let router = Router()
-        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, startedAt: MediaClock.monotonicNanoseconds()).add(to: router)
+        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, startedAt: MediaClock.monotonicNanoseconds()).add(to: router)
         let app = Application(router: router, configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
                               onServerRunning: { [logger] channel in
                                   logger.info("pinhole ready", metadata: [

@@ -123,6 +123,12 @@ extension Configuration {
                 guard case .boolean(let on) = entry.value else { throw .init(line: entry.line, reason: "feedback takes true or false") }
                 feedback = on
             case "log_level": logLevel = try string()
+            case "button": button = try string()
+            case "mute_button": muteButton = try string()
+            case "led": led = try string()
+            case "viewer_led": viewerLED = try string()
+            case "long_press": longPress = try string()
+            case "long_press_ms": longPressMilliseconds = try integer()
             default: throw .init(line: entry.line, reason: "unknown key '\(rawKey)'")
             }
         }
@@ -145,6 +151,12 @@ extension Configuration {
         max_viewers = \(maxViewers)
         feedback = \(feedback)
         log_level = "\(logLevel)"
+        button = "\(button)"
+        mute_button = "\(muteButton)"
+        led = "\(led)"
+        viewer_led = "\(viewerLED)"
+        long_press = "\(longPress)"
+        long_press_ms = \(longPressMilliseconds)
 
         """
     }

@@ -1,6 +1,7 @@
 internal import Capture
 internal import Transport
 internal import STUN
+internal import GPIO
 
 /// Everything the agent is told at start, from the command line (and later the config file).
 public struct Configuration: Sendable {
@@ -25,6 +26,14 @@ public struct Configuration: Sendable {
     /// The encoder never goes below this, whatever the slowest viewer's estimate.
     public var minimumBitrateKbps = 64
     public var logLevel = "info"
+    /// Buttons and LEDs, each "CHIP:LINE[,options]" (GPIO.LineSpec); "" leaves it unused.
+    public var button = ""
+    public var muteButton = ""
+    public var led = ""
+    public var viewerLED = ""
+    /// What holding `button` does: none, mute or restart (stop and start streaming).
+    public var longPress = "none"
+    public var longPressMilliseconds = 1_500
     /// Test-only fault switch: stall the video pipeline this many seconds after start.
     public var testStallVideoAfterSeconds: Int?
 
@@ -48,6 +57,16 @@ public struct Configuration: Sendable {
             guard (try? TransportAddress(parsing: address, defaultPort: 0)) != nil else {
                 throw .invalid(option: option, detail: "\(address): not an IP address and port")
             }
+        }
+        for (option, text) in [("--button", button), ("--mute-button", muteButton), ("--led", led), ("--viewer-led", viewerLED)]
+        where !text.isEmpty {
+            do { _ = try LineSpec(parsing: text) } catch { throw .invalid(option: option, detail: error.description) }
+        }
+        guard ["none", "mute", "restart"].contains(longPress) else {
+            throw .invalid(option: "--long-press", detail: "\(longPress): none, mute or restart")
+        }
+        guard (300...10_000).contains(longPressMilliseconds) else {
+            throw .invalid(option: "--long-press-ms", detail: "\(longPressMilliseconds): from 300 to 10000")
         }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw .invalid(option: "--log-level", detail: "\(logLevel): trace, debug, info, notice, warning, error or critical")

@@ -4,12 +4,14 @@ internal import HTTPTypes
 internal import FoundationEssentials
 internal import Transport
 internal import Media
+internal import GPIO
 
 /// The HTTP contract of DESIGN.md: WHEP, status, stream control and the viewer page.
 struct HTTPRoutes: Sendable {
     let whep: WHEPService
     let streamer: Streamer
     let transport: MediaTransport
+    let gpio: GPIOController?
     let startedAt: UInt64
 
     static let maxOfferBytes = 64 * 1024
@@ -34,6 +36,8 @@ struct HTTPRoutes: Sendable {
         router.post("/api/stream/start") { _, _ in streamer.start(); return try json(status()) }
         router.post("/api/stream/stop") { _, _ in streamer.stop(); return try json(status()) }
         router.post("/api/stream/toggle") { _, _ in streamer.toggle(); return try json(status()) }
+        router.post("/api/audio/mute") { _, _ in streamer.setMuted(true); return try json(status()) }
+        router.post("/api/audio/unmute") { _, _ in streamer.setMuted(false); return try json(status()) }
     }
 
     func createSession(_ request: Request) async throws -> Response {
@@ -63,7 +67,7 @@ struct HTTPRoutes: Sendable {
         let viewers = transport.viewers
         return StatusReport(streaming: streamer.isStreaming, uptimeSeconds: Double(now - startedAt) / 1e9,
                             viewerCount: viewers.count, viewers: viewers,
-                            video: streamer.videoReport(), audio: streamer.audioReport())
+                            video: streamer.videoReport(), audio: streamer.audioReport(), gpio: gpio?.status)
     }
 
     func json(_ value: some Encodable) throws -> Response {

@@ -1,4 +1,5 @@
 internal import Transport
+internal import GPIO
 internal import Media
 internal import Feedback
 
@@ -10,6 +11,8 @@ struct StatusReport: Codable, Sendable {
     public var viewers: [ViewerStatus]
     public var video: VideoReport?
     public var audio: AudioReport?
+    /// Buttons and LEDs, when any are configured.
+    public var gpio: GPIOController.Status?
 
     public struct VideoReport: Codable, Sendable {
         /// What was configured: test, none, or a device path.
@@ -38,6 +41,7 @@ struct StatusReport: Codable, Sendable {
     public struct AudioReport: Codable, Sendable {
         public var source: String
         public var capturing: String?
+        public var muted: Bool
         public var codec = "opus"
         public var sampleRate = 48_000
         public var framesEncoded: Int

@@ -57,6 +57,21 @@ final class Streamer: Sendable {
 
     public func toggle() { isStreaming ? stop() : start() }
 
+    /// Stops and starts again: the devices are closed and reopened.
+    public func restart() {
+        stop()
+        start()
+    }
+
+    /// The microphone muted: the audio stream goes on with silence.
+    public func setMuted(_ muted: Bool) { audio?.setMuted(muted) }
+    public var isMuted: Bool { audio?.isMuted ?? false }
+
+    /// Streaming with every device open and producing (false while opening or after a failure).
+    var isFlowing: Bool {
+        isStreaming && [video?.runner.stats, audio?.runner.stats].allSatisfy { $0 == nil || $0?.source != nil }
+    }
+
     /// Frames encoded so far by every pipeline: it grows while media flows.
     var progress: Int { (video?.runner.stats.framesEncoded ?? 0) + (audio?.runner.stats.framesEncoded ?? 0) }
 
@@ -79,7 +94,7 @@ final class Streamer: Sendable {
     func audioReport() -> StatusReport.AudioReport? {
         guard let audio else { return nil }
         let s = audio.runner.stats
-        return .init(source: plan.audio.description, capturing: s.source, framesEncoded: s.framesEncoded,
+        return .init(source: plan.audio.description, capturing: s.source, muted: audio.isMuted, framesEncoded: s.framesEncoded,
                      bytesEncoded: s.bytesEncoded, levelDBFS: s.levelDBFS, overruns: s.overruns,
                      captureToSendMilliseconds: Double(s.lastCaptureToSendMicroseconds) / 1000, errors: s.errors, lastError: s.lastError)
     }

@@ -109,6 +109,7 @@ public final class AudioPipeline: Sendable {
     private let sink: MediaSink
     private let ring: PacketRing
     private let state: Mutex<(packetizer: RTPPacketizer, timestamp: UInt32)>
+    private let muted = Atomic(false)
 
     public init(ssrc: SSRC, payloadType: UInt8, ring: PacketRing, log: @escaping @Sendable (String) -> Void = { _ in },
                 sink: @escaping MediaSink) {
@@ -127,10 +128,13 @@ public final class AudioPipeline: Sendable {
             let source = try makeSource()
             let encoder = try makeEncoder(source.channels)
             runner.update { $0.source = source.description }
+            let silence = [Int16](repeating: 0, count: encoder.frameSize * source.channels)
             return {
                 let chunk = try source.nextChunk(frameSize: encoder.frameSize)
                 let started = MediaClock.monotonicNanoseconds()
-                try encoder.encode(chunk.samples) { opus in
+                // Muted, the stream goes on with silence: timing and lip sync stay as they were.
+                let samples = self.isMuted ? silence : chunk.samples
+                try encoder.encode(samples) { opus in
                     let micros = Int((MediaClock.monotonicNanoseconds() - started) / 1_000)
                     let (sequence, packet, timestamp) = self.state.withLock { s in
                         let sequence = s.packetizer.sequenceNumber
@@ -148,7 +152,7 @@ public final class AudioPipeline: Sendable {
                     self.runner.record(frameBytes: opus.count, keyframe: false, encodeMicroseconds: micros,
                                        capturedAt: chunk.monotonicNanoseconds)
                 }
-                let level = Self.levelDBFS(chunk.samples), overruns = source.overruns
+                let level = Self.levelDBFS(samples), overruns = source.overruns
                 self.runner.update {
                     $0.levelDBFS = level
                     $0.overruns = overruns
@@ -158,6 +162,10 @@ public final class AudioPipeline: Sendable {
     }
 
     public func stop() { runner.stop() }
+
+    /// Silences the microphone without stopping the stream (a mute button).
+    public func setMuted(_ value: Bool) { muted.store(value, ordering: .relaxed) }
+    public var isMuted: Bool { muted.load(ordering: .relaxed) }
 
     /// RMS level relative to full scale; -inf dB for silence is reported as -120.
     static func levelDBFS(_ samples: [Int16]) -> Double {

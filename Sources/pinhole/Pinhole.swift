@@ -29,6 +29,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Video bitrate ceiling in kbit/s. Default 1000.") var bitrate: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
     @Flag(help: "Turn off NACK retransmission and congestion control (to measure what they bring).") var noFeedback = false
+    @Option(help: "Stream toggle button, CHIP:LINE[,active-low][,pull-up|pull-down][,debounce=30ms].") var button: String?
+    @Option(help: "Microphone mute button, as --button.") var muteButton: String?
+    @Option(help: "LED on while streaming, blinking while starting or on a device error, CHIP:LINE[,active-low].") var led: String?
+    @Option(help: "LED on while a viewer is connected, as --led.") var viewerLed: String?
+    @Option(help: "What holding the stream button does: none, mute or restart. Default none.") var longPress: String?
+    @Option(help: "How long a hold is a long press, in ms. Default 1500.") var longPressMs: Int?
     @Option(help: .hidden) var testStallVideoAfter: Int?
 
     /// The file's configuration with the command line over it.
@@ -49,6 +55,12 @@ struct Serve: AsyncParsableCommand {
         if let bitrate { c.bitrateKbps = bitrate }
         if let logLevel { c.logLevel = logLevel }
         if noFeedback { c.feedback = false }
+        if let button { c.button = button }
+        if let muteButton { c.muteButton = muteButton }
+        if let led { c.led = led }
+        if let viewerLed { c.viewerLED = viewerLed }
+        if let longPress { c.longPress = longPress }
+        if let longPressMs { c.longPressMilliseconds = longPressMs }
         c.testStallVideoAfterSeconds = testStallVideoAfter
         return c
     }

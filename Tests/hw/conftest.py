@@ -28,12 +28,13 @@ DLOPENED = [f"{NSS}/{name}" for name in ("libsoftokn3.so", "libfreeblpriv3.so", 
 
 
 class LabAgent:
-    def __init__(self, pixel_format):
+    def __init__(self, pixel_format, *extra):
         self.share = tempfile.mkdtemp(prefix="pinhole-hw-")
         payload = os.path.join(self.share, "payload")
         shutil.copytree(os.path.join(HERE, "payload"), payload)
         subprocess.run([sys.executable, os.path.join(HERE, "tone.py"), os.path.join(payload, "tone.wav")], check=True)
         self.base = f"http://127.0.0.1:{HTTP_PORT}"
+        self.commands = 0
         self.vm_log = open(os.path.join(self.share, "vm.log"), "w")
         self.vm = subprocess.Popen(
             ["bash", os.path.join(HWLAB, "run"), "--open-net", "--timeout", "240", "--smp", "2",
@@ -41,7 +42,7 @@ class LabAgent:
              "--hostfwd", f"tcp:{HTTP_PORT}:8080", "--hostfwd", f"udp:{UDP_PORT}:{UDP_PORT}",
              "--with-bin", BINARY, *[arg for lib in DLOPENED if os.path.exists(lib) for arg in ("--with-bin", lib)],
              "--with-bin", "/opt/swift/usr/libexec/swift/linux/swift-backtrace-static", "--payload", payload, "--share", self.share,
-             "--", "sh", "./guest.sh", BINARY, pixel_format],
+             "--", "sh", "./guest.sh", BINARY, pixel_format, *extra],
             stdout=self.vm_log, stderr=subprocess.STDOUT)
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -64,6 +65,20 @@ class LabAgent:
         request = urllib.request.Request(self.base + path, data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=5) as r:
             return json.load(r)
+
+    def guest(self, script, timeout=30):
+        """Runs a shell script in the guest (guest.sh picks it up); returns its output."""
+        path = os.path.join(self.share, f"cmd-{self.commands}")
+        self.commands += 1
+        with open(path + ".part", "w") as f:
+            f.write(script)
+        os.rename(path + ".part", path)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if os.path.exists(path + ".out"):
+                return open(path + ".out").read()
+            time.sleep(0.05)
+        raise TimeoutError(f"guest did not run: {script}")
 
     def logs(self):
         text = ""

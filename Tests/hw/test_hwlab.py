@@ -122,3 +122,68 @@ def test_devices_lists_vivid_loopback_and_gpio_sim():
     assert any("Loopback" in a["card"] for a in devices["audioInputs"])
     chip = next(c for c in devices["gpioChips"] if c["label"] == "hwlab")
     assert [line["name"] for line in chip["lines"]] == ["button", "mute", "led"]
+
+
+def wait_until(condition, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    return condition()
+
+
+# Pressing `button` through gpio-sim's pull (hwlab-gpio press = the line reads 1); a burst of
+# contact bounces is written straight to the sim's pull file, all within a few milliseconds.
+BOUNCY_PRESS = """P=$(hwlab-gpio find button | cut -d' ' -f3)/sim_gpio$(hwlab-gpio find button | cut -d' ' -f2)/pull
+for i in 1 2 3 4 5; do echo pull-up > $P; echo pull-down > $P; done; echo pull-up > $P
+sleep 0.3; echo pull-down > $P"""
+
+
+def test_buttons_toggle_streaming_and_mute_and_the_led_follows():
+    agent = LabAgent("YU12", "--button", "hwlab:button,debounce=50ms", "--mute-button", "hwlab:mute", "--led", "hwlab:led")
+    try:
+        assert wait_until(lambda: agent.status()["gpio"]["state"] == "ready"), agent.status()["gpio"]
+        led_streaming = agent.guest("hwlab-gpio get led").strip()
+
+        async def run():
+            viewer = AudioKeeper(agent.base)
+            await viewer.connect()
+            await asyncio.sleep(3)
+            results = {"tone": dominant_frequency(viewer.audio[-100:])}
+            agent.guest("hwlab-gpio pulse button 0.2")
+            results["stopped"] = wait_until(lambda: agent.status()["streaming"] is False, 5) and agent.status()
+            results["led_stopped"] = agent.guest("hwlab-gpio get led").strip()
+            agent.guest(BOUNCY_PRESS)
+            results["restarted"] = wait_until(lambda: agent.status()["video"].get("capturing"), 10) and agent.status()
+            await asyncio.sleep(1)
+            results["led_restarted"] = agent.guest("hwlab-gpio get led").strip()
+            agent.guest("hwlab-gpio pulse mute 0.2")
+            results["muted"] = wait_until(lambda: agent.status()["audio"]["muted"], 5) and agent.status()
+            await asyncio.sleep(2)
+            tail = numpy.concatenate([f.to_ndarray().reshape(-1) for f in viewer.audio[-25:]]).astype(float)
+            results["muted_rms"] = float(numpy.sqrt(numpy.mean(tail * tail)))
+            await viewer.close()
+            return results
+
+        results = asyncio.run(run())
+        gpio = agent.status()["gpio"]
+    finally:
+        agent.finish()
+    log = open(f"{agent.share}/pinhole.log").read()
+    print(f"\nGPIO: {gpio}; LED {led_streaming} streaming, {results['led_stopped']} stopped, "
+          f"{results['led_restarted']} restarted; muted RMS {results['muted_rms']:.1f}")
+    assert abs(results["tone"] - 1000) < 15
+    assert led_streaming == "1"
+    stopped = results["stopped"]
+    assert stopped and stopped["video"].get("capturing") is None and stopped["audio"].get("capturing") is None
+    assert "video: closed" in log
+    assert results["led_stopped"] == "0"
+    assert results["restarted"] and results["restarted"]["streaming"] is True
+    assert results["led_restarted"] == "1"
+    # Ten bounced edges and a hold: one press. The mute button: one.
+    assert gpio["presses"] == {"button": 2, "mute": 1}, gpio
+    assert gpio["edges"]["button"] >= 2 + 12, gpio  # the bounces did reach the agent
+    assert results["muted"] and results["muted"]["audio"]["muted"] is True
+    assert results["muted_rms"] < 50  # the tone at -6 dBFS is ~11,000; Opus's silence is 0
