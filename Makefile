@@ -12,6 +12,7 @@ TEST_DEBS  := chromium chromium-driver shellcheck systemd
 RUN_ARGS   ?=
 FUZZ_SECONDS ?= 60
 HWLAB      ?= ../shared/hwlab
+GPIOD2_SDIST := .build-gpiod2/gpiod-2.5.0.tar.gz
 
 .PHONY: run build test unit-test interop-test hw-test fuzz deb deps test-deps install-debs clean
 
@@ -31,10 +32,15 @@ interop-test: build test-deps $(VENV)/.installed
 
 # The real binary in the hardware lab VM (vivid, snd-aloop, gpio-sim), in a network namespace
 # of its own as the lab's UDP forwarding needs. Skipped, saying so, where the lab is absent.
-hw-test: build $(VENV)/.installed
+hw-test: build $(VENV)/.installed $(GPIOD2_SDIST)
 	@if [ -f "$(HWLAB)/run" ]; then \
 	  HWLAB=$(abspath $(HWLAB)) unshare --net sh -c 'ip link set lo up && cd Tests/hw && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider --durations=0 .'; \
 	else echo "hardware lab not found at $(HWLAB): hardware tests skipped"; fi
+
+# libgpiod 2.x sources for the lab test of the GPIO shim's 2.x path (Debian 12 has only 1.6):
+# the `gpiod` sdist on PyPI vendors them. Fetched here, as the lab test runs without network.
+$(GPIOD2_SDIST): | $(VENV)/.installed
+	$(VENV)/bin/pip download -q --no-deps --no-binary :all: gpiod==2.5.0 -d $(dir $@)
 
 # A Debian package in dist/ (Swift runtime linked in; depends on Debian's libraries only).
 deb: deps
