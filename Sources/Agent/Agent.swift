@@ -25,10 +25,16 @@ public struct Agent: Sendable {
         let certificate = try DTLSCertificate()
         let keyframes = KeyframeRequests()
         let ring = PacketRing()
+        let events = EventBus()
         let transport = try MediaTransport(binding: udp, dtlsContext: DTLSContext(certificate: certificate), ring: ring,
-                                           logger: logger, keyframes: keyframes)
+                                           logger: logger, keyframes: keyframes, onViewer: { event in
+            switch event {
+            case .connected(let id, let address): events.publish("viewer", ["state": "connected", "id": id, "address": address])
+            case .left(let id, let reason): events.publish("viewer", ["state": "left", "id": id, "reason": reason])
+            }
+        })
         let streamer = Streamer(configuration: configuration, plan: plan, keyframes: keyframes, ring: ring, logger: logger,
-                                sink: transport.send)
+                                events: events, sink: transport.send)
         let candidates = try hostCandidates(bound: transport.localAddress)
         let whep = WHEPService(transport: transport, certificate: certificate, candidates: candidates,
                                streamer: streamer, maxViewers: configuration.maxViewers, feedback: configuration.feedback)
@@ -58,7 +64,8 @@ public struct Agent: Sendable {
 
         let notifier = SystemdNotifier.fromProcessEnvironment()
         let router = Router()
-        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, startedAt: MediaClock.monotonicNanoseconds()).add(to: router)
+        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, events: events,
+                   startedAt: MediaClock.monotonicNanoseconds()).add(to: router)
         let app = Application(router: router, configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
                               onServerRunning: { [logger] channel in
                                   logger.info("pinhole ready", metadata: [
@@ -70,7 +77,7 @@ public struct Agent: Sendable {
                               },
                               logger: logger)
         let watchdog = WatchdogService(notifier: notifier, streamer: streamer, transport: transport)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: watchdog)],
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: watchdog), .init(service: EventsService(bus: events))],
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("pinhole stopped")

@@ -29,6 +29,7 @@ struct Buttons: Sendable {
     /// press does not also toggle; without one it acts on the press, at once.
     func handle(role: String, event: Button.Event) {
         logger.info("button", metadata: ["line": "\(role)", "event": "\(event)"])
+        streamer.events.publish("button", ["line": role, "event": Self.name(event)])
         switch (role, event) {
         case ("mute", .pressed): streamer.setMuted(!streamer.isMuted)
         case ("button", .pressed) where configuration.longPress == "none": streamer.toggle()
@@ -38,6 +39,14 @@ struct Buttons: Sendable {
             if configuration.longPress == "mute" { streamer.setMuted(!streamer.isMuted) }
             if configuration.longPress == "restart" { streamer.restart() }
         default: break
+        }
+    }
+
+    static func name(_ event: Button.Event) -> String {
+        switch event {
+        case .pressed: "pressed"
+        case .released: "released"
+        case .longPress: "long-press"
         }
     }
 

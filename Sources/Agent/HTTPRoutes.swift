@@ -12,6 +12,7 @@ struct HTTPRoutes: Sendable {
     let streamer: Streamer
     let transport: MediaTransport
     let gpio: GPIOController?
+    let events: EventBus
     let startedAt: UInt64
 
     static let maxOfferBytes = 64 * 1024
@@ -33,11 +34,24 @@ struct HTTPRoutes: Sendable {
             return Response(status: .ok)
         }
         router.get("/api/status") { _, _ in try json(status()) }
+        router.get("/api/events") { _, _ in eventStream() }
         router.post("/api/stream/start") { _, _ in streamer.start(); return try json(status()) }
         router.post("/api/stream/stop") { _, _ in streamer.stop(); return try json(status()) }
         router.post("/api/stream/toggle") { _, _ in streamer.toggle(); return try json(status()) }
         router.post("/api/audio/mute") { _, _ in streamer.setMuted(true); return try json(status()) }
         router.post("/api/audio/unmute") { _, _ in streamer.setMuted(false); return try json(status()) }
+    }
+
+    /// `GET /api/events`: a server-sent event stream until the reader goes away or the agent stops.
+    func eventStream() -> Response {
+        let (id, stream) = events.subscribe()
+        let body = ResponseBody { [events] writer in
+            defer { events.unsubscribe(id) }
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))  // a reader reconnects after 2 s
+            for await event in stream { try await writer.write(ByteBuffer(string: EventBus.serialize(event))) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
     }
 
     func createSession(_ request: Request) async throws -> Response {

@@ -16,22 +16,43 @@ final class Streamer: Sendable {
     let video: VideoPipeline?
     let audio: AudioPipeline?
     private let streaming = Mutex(false)
+    let events: EventBus
 
     init(configuration: Configuration, plan: (video: MediaChoice, audio: MediaChoice), keyframes: KeyframeRequests,
-         ring: PacketRing, logger: Logger, sink: @escaping MediaSink) {
+         ring: PacketRing, logger: Logger, events: EventBus, sink: @escaping MediaSink) {
         self.configuration = configuration
         self.plan = plan
+        self.events = events
         video = plan.video == .none ? nil : VideoPipeline(
             ssrc: SSRC(.random(in: 1...UInt32.max)), payloadType: Self.videoPayloadType,
-            bitrateKbps: configuration.bitrateKbps, keyframes: keyframes, ring: ring, log: { logger.info("video: \($0)") }, sink: sink)
+            bitrateKbps: configuration.bitrateKbps, keyframes: keyframes, ring: ring, log: Self.reporter("video", logger, events), sink: sink)
         audio = plan.audio == .none ? nil : AudioPipeline(
-            ssrc: SSRC(.random(in: 1...UInt32.max)), payloadType: Self.audioPayloadType, ring: ring, log: { logger.info("audio: \($0)") }, sink: sink)
+            ssrc: SSRC(.random(in: 1...UInt32.max)), payloadType: Self.audioPayloadType, ring: ring,
+            log: Self.reporter("audio", logger, events), sink: sink)
+    }
+
+    /// A device event goes to the log and to `/api/events`.
+    static func reporter(_ kind: String, _ logger: Logger, _ events: EventBus) -> @Sendable (PipelineRunner.DeviceEvent) -> Void {
+        { event in
+            switch event {
+            case .failed(let error):
+                logger.warning("\(kind): \(event)")
+                events.publish("device", ["device": kind, "state": "failed", "error": error])
+            case .opened(let source):
+                logger.info("\(kind): \(event)")
+                events.publish("device", ["device": kind, "state": "opened", "source": source])
+            case .closed(let source):
+                logger.info("\(kind): \(event)")
+                events.publish("device", ["device": kind, "state": "closed", "source": source])
+            }
+        }
     }
 
     public var isStreaming: Bool { streaming.withLock { $0 } }
 
     public func start() {
         guard streaming.withLock({ on in defer { on = true }; return !on }) else { return }
+        events.publish("streaming", ["state": "started"])
         let c = configuration
         let videoPlan = plan.video, audioPlan = plan.audio
         video?.start(source: {
@@ -51,6 +72,7 @@ final class Streamer: Sendable {
 
     public func stop() {
         guard streaming.withLock({ on in defer { on = false }; return on }) else { return }
+        events.publish("streaming", ["state": "stopped"])
         video?.stop()
         audio?.stop()
     }
@@ -64,7 +86,11 @@ final class Streamer: Sendable {
     }
 
     /// The microphone muted: the audio stream goes on with silence.
-    public func setMuted(_ muted: Bool) { audio?.setMuted(muted) }
+    public func setMuted(_ muted: Bool) {
+        guard let audio, audio.isMuted != muted else { return }
+        audio.setMuted(muted)
+        events.publish("audio", ["muted": "\(muted)"])
+    }
     public var isMuted: Bool { audio?.isMuted ?? false }
 
     /// Streaming with every device open and producing (false while opening or after a failure).

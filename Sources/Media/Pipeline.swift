@@ -45,10 +45,25 @@ public final class PipelineRunner: Sendable {
     private let statsBox = Mutex(PipelineStats())
     private let rate = Mutex<[UInt64]>([])
 
-    private let log: @Sendable (String) -> Void
+    private let log: @Sendable (DeviceEvent) -> Void
+
+    /// What happened to a pipeline's device, for the log and `/api/events`.
+    public enum DeviceEvent: Sendable, CustomStringConvertible {
+        case opened(String)
+        case closed(String)
+        case failed(String)
+
+        public var description: String {
+            switch self {
+            case .opened(let source): "opened \(source)"
+            case .closed(let source): "closed \(source)"
+            case .failed(let error): "capture failed, retrying in 1 s: \(error)"
+            }
+        }
+    }
 
     /// `log` hears when devices open and close, and why a start failed.
-    public init(log: @escaping @Sendable (String) -> Void = { _ in }) { self.log = log }
+    public init(log: @escaping @Sendable (DeviceEvent) -> Void = { _ in }) { self.log = log }
 
     public var stats: PipelineStats { statsBox.withLock { $0 } }
 
@@ -63,7 +78,7 @@ public final class PipelineRunner: Sendable {
                     try runDevices(makeStep, while: mine)
                 } catch {
                     record(error: "\(error)")
-                    log("capture failed, retrying in 1 s: \(error)")
+                    log(.failed("\(error)"))
                     MediaClock.sleep(untilMonotonic: MediaClock.monotonicNanoseconds() + 1_000_000_000)
                 }
             }
@@ -74,8 +89,8 @@ public final class PipelineRunner: Sendable {
     private func runDevices(_ makeStep: () throws -> () throws -> Void, while mine: Int) throws {
         let step = try makeStep()
         let opened = stats.source ?? "source"
-        log("opened \(opened)")
-        defer { log("closed \(opened)") }
+        log(.opened(opened))
+        defer { log(.closed(opened)) }
         while generation.load(ordering: .relaxed) == mine { try step() }
     }
 

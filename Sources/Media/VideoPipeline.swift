@@ -19,7 +19,7 @@ public final class VideoPipeline: Sendable {
     private let packetizing: Mutex<(payloader: VP8Payloader, packetizer: RTPPacketizer)>
 
     public init(ssrc: SSRC, payloadType: UInt8, bitrateKbps: Int, keyframes: KeyframeRequests = KeyframeRequests(),
-                ring: PacketRing, log: @escaping @Sendable (String) -> Void = { _ in }, sink: @escaping MediaSink) {
+                ring: PacketRing, log: @escaping @Sendable (PipelineRunner.DeviceEvent) -> Void = { _ in }, sink: @escaping MediaSink) {
         runner = PipelineRunner(log: log)
         self.ssrc = ssrc
         self.ring = ring
@@ -111,7 +111,7 @@ public final class AudioPipeline: Sendable {
     private let state: Mutex<(packetizer: RTPPacketizer, timestamp: UInt32)>
     private let muted = Atomic(false)
 
-    public init(ssrc: SSRC, payloadType: UInt8, ring: PacketRing, log: @escaping @Sendable (String) -> Void = { _ in },
+    public init(ssrc: SSRC, payloadType: UInt8, ring: PacketRing, log: @escaping @Sendable (PipelineRunner.DeviceEvent) -> Void = { _ in },
                 sink: @escaping MediaSink) {
         runner = PipelineRunner(log: log)
         self.ssrc = ssrc

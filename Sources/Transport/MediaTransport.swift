@@ -22,6 +22,13 @@ public final class MediaTransport: Sendable {
     public let ring: PacketRing
     private let inbox = Mutex<[Command]>([])
     let viewersBox = Mutex<[String: ViewerStatus]>([:])
+    /// Hears viewers connect (DTLS done) and leave, with the address or the reason.
+    let onViewer: @Sendable (ViewerEvent) -> Void
+
+    public enum ViewerEvent: Sendable {
+        case connected(id: String, address: String)
+        case left(id: String, reason: String)
+    }
 
     public struct Limits: Sendable {
         /// ICE and DTLS must complete within this time of the answer.
@@ -39,8 +46,9 @@ public final class MediaTransport: Sendable {
     }
 
     public init(binding address: TransportAddress, dtlsContext: DTLSContext, ring: PacketRing, limits: Limits = Limits(), logger: Logger,
-                keyframes: KeyframeRequests) throws(TransportError) {
+                keyframes: KeyframeRequests, onViewer: @escaping @Sendable (ViewerEvent) -> Void = { _ in }) throws(TransportError) {
         self.ring = ring
+        self.onViewer = onViewer
         socket = try UDPSocket(binding: address)
         localAddress = socket.localAddress
         var pipeFDs: [Int32] = [0, 0]

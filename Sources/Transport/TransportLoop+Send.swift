@@ -154,5 +154,6 @@ extension TransportLoop {
         for address in session.validated where byAddress[address] == id { byAddress.removeValue(forKey: address) }
         transport.viewersBox.withLock { _ = $0.removeValue(forKey: id) }
         transport.logger.info("viewer left", metadata: ["viewer": "\(id)", "reason": "\(reason)"])
+        transport.onViewer(.left(id: id, reason: reason))
     }
 }

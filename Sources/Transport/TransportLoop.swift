@@ -108,6 +108,7 @@ final class TransportLoop {
             do {
                 try session.startSRTP(keys, now: now)
                 transport.logger.info("viewer connected", metadata: ["viewer": "\(id)", "address": "\(source)"])
+                transport.onViewer(.connected(id: id, address: "\(source)"))
                 transport.keyframes.request()  // a new viewer starts at a keyframe
             } catch {
                 close(id, reason: "SRTP setup failed: \(error)")

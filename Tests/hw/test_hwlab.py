@@ -7,6 +7,7 @@ import numpy
 import pytest
 
 from conftest import LabAgent
+from sse import EventReader
 from whep_client import Viewer
 
 
@@ -145,12 +146,16 @@ def test_buttons_toggle_streaming_and_mute_and_the_led_follows():
     agent = LabAgent("YU12", "--button", "hwlab:button,debounce=50ms", "--mute-button", "hwlab:mute", "--led", "hwlab:led")
     try:
         assert wait_until(lambda: agent.status()["gpio"]["state"] == "ready"), agent.status()["gpio"]
+        reader = EventReader(agent.base)
         led_streaming = agent.guest("hwlab-gpio get led").strip()
 
         async def run():
             viewer = AudioKeeper(agent.base)
             await viewer.connect()
-            await asyncio.sleep(3)
+            for _ in range(150):  # ICE and DTLS through the VM's user network take a few seconds
+                if len(viewer.audio) >= 100:
+                    break
+                await asyncio.sleep(0.1)
             results = {"tone": dominant_frequency(viewer.audio[-100:])}
             agent.guest("hwlab-gpio pulse button 0.2")
             results["stopped"] = wait_until(lambda: agent.status()["streaming"] is False, 5) and agent.status()
@@ -169,6 +174,9 @@ def test_buttons_toggle_streaming_and_mute_and_the_led_follows():
 
         results = asyncio.run(run())
         gpio = agent.status()["gpio"]
+        button_event = reader.wait_for("button", line="button", event="pressed")
+        mute_event = reader.wait_for("audio", muted="true")
+        reader.close()
     finally:
         agent.finish()
     log = open(f"{agent.share}/pinhole.log").read()
@@ -186,4 +194,5 @@ def test_buttons_toggle_streaming_and_mute_and_the_led_follows():
     assert gpio["presses"] == {"button": 2, "mute": 1}, gpio
     assert gpio["edges"]["button"] >= 2 + 12, gpio  # the bounces did reach the agent
     assert results["muted"] and results["muted"]["audio"]["muted"] is True
-    assert results["muted_rms"] < 50  # the tone at -6 dBFS is ~11,000; Opus's silence is 0
+    assert results["muted_rms"] < 50
+    assert button_event and mute_event  # presses reach /api/events too  # the tone at -6 dBFS is ~11,000; Opus's silence is 0
