@@ -64,8 +64,8 @@ public struct Agent: Sendable {
 
         let notifier = SystemdNotifier.fromProcessEnvironment()
         let router = Router()
-        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, events: events,
-                   startedAt: MediaClock.monotonicNanoseconds()).add(to: router)
+        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, events: events, token: configuration.token,
+                   publicStatus: configuration.publicStatus, startedAt: MediaClock.monotonicNanoseconds()).add(to: router)
         let app = Application(router: router, configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
                               onServerRunning: { [logger] channel in
                                   logger.info("pinhole ready", metadata: [

@@ -123,6 +123,10 @@ extension Configuration {
                 guard case .boolean(let on) = entry.value else { throw .init(line: entry.line, reason: "feedback takes true or false") }
                 feedback = on
             case "log_level": logLevel = try string()
+            case "token": token = try string()
+            case "public_status":
+                guard case .boolean(let on) = entry.value else { throw .init(line: entry.line, reason: "public_status takes true or false") }
+                publicStatus = on
             case "button": button = try string()
             case "mute_button": muteButton = try string()
             case "led": led = try string()
@@ -151,6 +155,8 @@ extension Configuration {
         max_viewers = \(maxViewers)
         feedback = \(feedback)
         log_level = "\(logLevel)"
+        \(token.isEmpty ? "token = \"\"" : "# token is set (not shown)")
+        public_status = \(publicStatus)
         button = "\(button)"
         mute_button = "\(muteButton)"
         led = "\(led)"

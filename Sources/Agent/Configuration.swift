@@ -26,6 +26,10 @@ public struct Configuration: Sendable {
     /// The encoder never goes below this, whatever the slowest viewer's estimate.
     public var minimumBitrateKbps = 64
     public var logLevel = "info"
+    /// Bearer token for WHEP and the control API; "" leaves them open (a trusted LAN).
+    public var token = ""
+    /// Status, events and metrics readable without the token.
+    public var publicStatus = false
     /// Buttons and LEDs, each "CHIP:LINE[,options]" (GPIO.LineSpec); "" leaves it unused.
     public var button = ""
     public var muteButton = ""
@@ -61,6 +65,9 @@ public struct Configuration: Sendable {
         for (option, text) in [("--button", button), ("--mute-button", muteButton), ("--led", led), ("--viewer-led", viewerLED)]
         where !text.isEmpty {
             do { _ = try LineSpec(parsing: text) } catch { throw .invalid(option: option, detail: error.description) }
+        }
+        guard token.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\"" }) else {
+            throw .invalid(option: "--token", detail: "printable ASCII without spaces or quotes")
         }
         guard ["none", "mute", "restart"].contains(longPress) else {
             throw .invalid(option: "--long-press", detail: "\(longPress): none, mute or restart")

@@ -13,6 +13,8 @@ struct HTTPRoutes: Sendable {
     let transport: MediaTransport
     let gpio: GPIOController?
     let events: EventBus
+    let token: String
+    let publicStatus: Bool
     let startedAt: UInt64
 
     static let maxOfferBytes = 64 * 1024
@@ -21,6 +23,7 @@ struct HTTPRoutes: Sendable {
         router.add(middleware: CORSMiddleware(
             allowOrigin: .originBased, allowHeaders: [.contentType, .authorization, .ifMatch],
             allowMethods: [.get, .post, .patch, .delete, .options], exposedHeaders: ["Location", "ETag", "Link"]))
+        router.add(middleware: BearerAuthentication(token: token, publicStatus: publicStatus))
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: ViewerPage.html)))
         }

@@ -27,6 +27,13 @@ enum ViewerPage {
     const times = window.pinholeTimes = {};
     function log(text) { $("log").textContent += `${(performance.now() - t0).toFixed(0).padStart(6)} ms  ${text}\\n`; }
     let pc, sessionURL;
+    // A token-protected agent is opened as http://host:8080/#token=SECRET; it is kept for next time.
+    const token = new URLSearchParams(location.hash.slice(1)).get("token") || localStorage.getItem("pinholeToken") || "";
+    if (token) localStorage.setItem("pinholeToken", token);
+    function api(url, options = {}) {
+      const headers = Object.assign({}, options.headers, token ? {Authorization: `Bearer ${token}`} : {});
+      return fetch(url, Object.assign({}, options, {headers}));
+    }
 
     async function connect() {
       pc = window.pc = new RTCPeerConnection({bundlePolicy: "max-bundle"});
@@ -40,7 +47,8 @@ enum ViewerPage {
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
       log("offer created");
-      const response = await fetch("/whep", {method: "POST", headers: {"Content-Type": "application/sdp"}, body: offer.sdp});
+      const response = await api("/whep", {method: "POST", headers: {"Content-Type": "application/sdp"}, body: offer.sdp});
+      if (response.status === 401) { log("this agent needs a token: open it as /#token=YOUR-TOKEN"); $("state").textContent = "token needed"; return; }
       if (!response.ok) { log(`WHEP POST failed: ${response.status} ${await response.text()}`); $("state").textContent = "failed"; return; }
       sessionURL = response.headers.get("Location");
       times.answered = performance.now() - t0;
@@ -59,14 +67,14 @@ enum ViewerPage {
         if (r.type === "inbound-rtp" && r.kind === "video") text.push(`${r.frameWidth || 0}x${r.frameHeight || 0} ${Math.round(r.framesPerSecond || 0)} fps, ${r.framesDecoded} frames`);
         if (r.type === "inbound-rtp" && r.kind === "audio") text.push(`audio ${r.totalSamplesReceived || 0} samples`);
       });
-      const status = await (await fetch("/api/status")).json().catch(() => null);
+      const status = await (await api("/api/status")).json().catch(() => null);
       if (status) { $("toggle").textContent = status.streaming ? "Stop streaming" : "Start streaming"; text.push(status.streaming ? "streaming" : "paused"); }
       $("stats").textContent = text.join(" · ");
     }
 
     $("unmute").onclick = () => { $("video").muted = false; $("unmute").hidden = true; };
-    $("toggle").onclick = async () => { await fetch("/api/stream/toggle", {method: "POST"}); showStats(); };
-    $("hangup").onclick = async () => { if (sessionURL) await fetch(sessionURL, {method: "DELETE"}); pc && pc.close(); log("hung up"); $("state").textContent = "closed"; };
+    $("toggle").onclick = async () => { await api("/api/stream/toggle", {method: "POST"}); showStats(); };
+    $("hangup").onclick = async () => { if (sessionURL) await api(sessionURL, {method: "DELETE"}); pc && pc.close(); log("hung up"); $("state").textContent = "closed"; };
     setInterval(showStats, 1000);
     connect().catch((e) => log(`error: ${e}`));
     </script></body></html>

@@ -29,6 +29,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Video bitrate ceiling in kbit/s. Default 1000.") var bitrate: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
     @Flag(help: "Turn off NACK retransmission and congestion control (to measure what they bring).") var noFeedback = false
+    @Option(help: "Bearer token required on WHEP and the control API (default: none, open).") var token: String?
+    @Flag(help: "Let status, events and metrics be read without the token.") var publicStatus = false
     @Option(help: "Stream toggle button, CHIP:LINE[,active-low][,pull-up|pull-down][,debounce=30ms].") var button: String?
     @Option(help: "Microphone mute button, as --button.") var muteButton: String?
     @Option(help: "LED on while streaming, blinking while starting or on a device error, CHIP:LINE[,active-low].") var led: String?
@@ -55,6 +57,8 @@ struct Serve: AsyncParsableCommand {
         if let bitrate { c.bitrateKbps = bitrate }
         if let logLevel { c.logLevel = logLevel }
         if noFeedback { c.feedback = false }
+        if let token { c.token = token }
+        if publicStatus { c.publicStatus = true }
         if let button { c.button = button }
         if let muteButton { c.muteButton = muteButton }
         if let led { c.led = led }

@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -37,6 +38,10 @@ class Agent:
             try:
                 self.status()
                 return
+            except urllib.error.HTTPError as error:
+                if error.code == 401:  # started, with a token
+                    return
+                raise
             except OSError:
                 if self.process.poll() is not None:
                     break
