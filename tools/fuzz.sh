@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"stun:STUN rtp:RTP rtcp:RTCP sdp:SDP demux:Demux"}
+targets=${FUZZ_TARGETS:-"stun:STUN rtp:RTP rtcp:RTCP sdp:SDP demux:Demux sdpfrag:SDP"}
 mkdir -p .build/fuzz
 status=0
 for pair in $targets; do

@@ -61,9 +61,9 @@ struct EventsService: Service {
     let bus: EventBus
 
     func run() async throws {
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             // Shutdown cancels the sleep, so it does not wait out the interval.
-            try await cancelWhenGracefulShutdown {
+            await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     do { try await Task.sleep(for: .seconds(15)) } catch { return }
                     bus.publish("")

@@ -5,6 +5,7 @@ internal import FoundationEssentials
 internal import Transport
 internal import Media
 internal import GPIO
+internal import SDP
 
 /// The HTTP contract of DESIGN.md: WHEP, status, stream control and the viewer page.
 struct HTTPRoutes: Sendable {
@@ -31,6 +32,7 @@ struct HTTPRoutes: Sendable {
         router.on("/whep", method: .options) { _, _ in
             Response(status: .noContent, headers: [.acceptPost: "application/sdp", .allow: "OPTIONS, POST"])
         }
+        router.patch("/whep/sessions/:id") { request, context in try await patchSession(request, id: context.parameters.get("id") ?? "") }
         router.delete("/whep/sessions/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard whep.deleteSession(id: id) else { return Self.error(.notFound, "unknown session", "no session \(id)") }
@@ -55,6 +57,26 @@ struct HTTPRoutes: Sendable {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    func patchSession(_ request: Request, id: String) async throws -> Response {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/trickle-ice-sdpfrag") == true else {
+            return Self.error(.unsupportedMediaType, "unsupported content type", "PATCH takes application/trickle-ice-sdpfrag")
+        }
+        let body: ByteBuffer
+        do { body = try await request.body.collect(upTo: TrickleFragment.maxBytes) } catch {
+            return Self.error(.contentTooLarge, "fragment too large", "the limit is \(TrickleFragment.maxBytes) bytes")
+        }
+        switch whep.patchSession(id: id, ifMatch: request.headers[.ifMatch], fragmentText: String(buffer: body)) {
+        case .trickled: return Response(status: .noContent)
+        case .restarted(let fragment, let etag):
+            return Response(status: .ok, headers: [.contentType: "application/trickle-ice-sdpfrag", .eTag: etag],
+                            body: .init(byteBuffer: ByteBuffer(string: fragment)))
+        case .unknownSession: return Self.error(.notFound, "unknown session", "no session \(id)")
+        case .preconditionRequired: return Self.error(.preconditionRequired, "If-Match required", "send the session's ETag, or \"*\" to restart ICE")
+        case .preconditionFailed: return Self.error(.preconditionFailed, "ETag mismatch", "the session's ETag has changed")
+        case .badFragment(let detail): return Self.error(.badRequest, "malformed trickle-ice-sdpfrag", detail)
+        }
     }
 
     func createSession(_ request: Request) async throws -> Response {

@@ -5,6 +5,7 @@ internal import Transport
 internal import DTLS
 internal import Media
 internal import RTP
+internal import Synchronization
 
 /// Turns a WHEP offer into an answer and a transport session (draft-ietf-wish-whep §4.2).
 final class WHEPService: Sendable {
@@ -15,6 +16,14 @@ final class WHEPService: Sendable {
     let maxViewers: Int
     let capabilities: Capabilities
     let rtxSSRC = UInt32.random(in: 1...UInt32.max)
+    /// What PATCH needs of each session: its current ETag and the first (bundled) m-section.
+    let records = Mutex<[String: Record]>([:])
+
+    struct Record: Sendable {
+        var etag: String
+        var media: NegotiatedMedia
+        var remoteUfrag: String
+    }
 
     init(transport: MediaTransport, certificate: DTLSCertificate, candidates: [TransportAddress], streamer: Streamer, maxViewers: Int,
          feedback: Bool) {
@@ -37,6 +46,16 @@ final class WHEPService: Sendable {
     public enum Failure: Error, Sendable {
         case badOffer(String)
         case full
+    }
+
+    /// How a PATCH ends (draft-ietf-wish-whep §4.3, RFC 9725 §4.3.1).
+    public enum PatchResult: Sendable, Equatable {
+        case trickled
+        case restarted(fragment: String, etag: String)
+        case unknownSession
+        case preconditionRequired
+        case preconditionFailed
+        case badFragment(String)
     }
 
     public func createSession(offerText: String) throws(Failure) -> Created {
@@ -69,10 +88,44 @@ final class WHEPService: Sendable {
             id: id, localUfrag: local.ufrag, localPwd: local.pwd, remoteUfrag: offer.iceUfrag,
             remoteFingerprints: offer.fingerprints.map { ($0.algorithm, $0.digest) }, payloadTypes: payloadTypes,
             transportWideExtensionID: transportWideID, retransmission: retransmission))
-        return Created(id: id, answer: answer.sdp, etag: "\"\(randomHex(bytes: 16))\"")
+        let etag = "\"\(randomHex(bytes: 16))\""
+        let live = Set(transport.viewers.map(\.id))
+        records.withLock { records in
+            records = records.filter { live.contains($0.key) }  // sessions that ended by themselves
+            records[id] = Record(etag: etag, media: answer.accepted[0], remoteUfrag: offer.iceUfrag)
+        }
+        return Created(id: id, answer: answer.sdp, etag: etag)
     }
 
-    public func deleteSession(id: String) -> Bool { transport.remove(id: id) }
+    public func deleteSession(id: String) -> Bool {
+        records.withLock { _ = $0.removeValue(forKey: id) }
+        return transport.remove(id: id)
+    }
+
+    /// Trickled candidates are accepted and not needed (ICE-lite answers checks from wherever
+    /// they come); `If-Match: "*"` with new credentials restarts ICE with new ones of ours.
+    public func patchSession(id: String, ifMatch: String?, fragmentText: String) -> PatchResult {
+        guard let record = records.withLock({ $0[id] }), transport.viewers.contains(where: { $0.id == id }) else { return .unknownSession }
+        guard let ifMatch else { return .preconditionRequired }
+        let fragment: TrickleFragment
+        do { fragment = try TrickleFragment(parsing: fragmentText) } catch { return .badFragment(error.description) }
+        if ifMatch == "*" {
+            guard let remoteUfrag = fragment.iceUfrag else { return .badFragment("an ICE restart (If-Match: *) carries new a=ice-ufrag and a=ice-pwd") }
+            var rng = SystemRandomNumberGenerator()
+            let local = ICECredentials.random(using: &rng)
+            let etag = "\"\(randomHex(bytes: 16))\""
+            records.withLock { $0[id]?.etag = etag; $0[id]?.remoteUfrag = remoteUfrag }
+            transport.restartICE(id: id, localUfrag: local.ufrag, localPwd: local.pwd, remoteUfrag: remoteUfrag)
+            let text = TrickleFragment.restartAnswer(ufrag: local.ufrag, pwd: local.pwd, media: record.media.kind.rawValue,
+                                                     payloadType: record.media.payloadType, mid: record.media.mid, candidates: candidates)
+            return .restarted(fragment: text, etag: etag)
+        }
+        guard ifMatch == record.etag else { return .preconditionFailed }
+        if let ufrag = fragment.iceUfrag, ufrag != record.remoteUfrag {
+            return .badFragment("new ICE credentials need If-Match: \"*\" (an ICE restart)")
+        }
+        return .trickled
+    }
 }
 
 /// `bytes` random bytes as lower-case hex: session URLs carry 128 random bits.

@@ -1,6 +1,6 @@
 internal import Glibc
 internal import Synchronization
-public import Media
+internal import Media
 
 /// The buttons and LEDs: a thread that sleeps in poll(2) on the lines' edge-event descriptors
 /// (never polling their levels), feeds each button's debouncer, and keeps the LEDs showing

@@ -41,6 +41,7 @@ public final class MediaTransport: Sendable {
     enum Command {
         case add(SessionSetup)
         case remove(String)
+        case restartICE(id: String, localUfrag: String, localPwd: String, remoteUfrag: String)
         case media(MediaBatch)
         case stop
     }
@@ -92,6 +93,11 @@ public final class MediaTransport: Sendable {
         let existed = viewersBox.withLock { $0.removeValue(forKey: id) != nil }
         if existed { post(.remove(id)) }
         return existed
+    }
+
+    /// ICE restart (RFC 8445 §9): new credentials for a viewer; DTLS and media go on.
+    public func restartICE(id: String, localUfrag: String, localPwd: String, remoteUfrag: String) {
+        post(.restartICE(id: id, localUfrag: localUfrag, localPwd: localPwd, remoteUfrag: remoteUfrag))
     }
 
     /// Hands one frame's packets to every connected viewer.

@@ -46,6 +46,8 @@ final class Session {
     let setup: SessionSetup
     let createdAt: UInt64
     var ice: ICELiteResponder
+    /// The ufrag checks are matched by: the answer's, or the latest ICE restart's.
+    var localUfrag: String
     let dtls: DTLSEndpoint
     var phase = Phase.checking
     /// The address ICE nominated, or the first one that passed an authenticated check.
@@ -78,6 +80,7 @@ final class Session {
         self.setup = setup
         createdAt = now
         lastConsent = now
+        localUfrag = setup.localUfrag
         ice = ICELiteResponder(local: ICECredentials(ufrag: setup.localUfrag, pwd: setup.localPwd), remoteUfrag: setup.remoteUfrag)
         dtls = DTLSEndpoint(context: dtlsContext, role: .server, remoteFingerprints: setup.remoteFingerprints)
         // Paced from the first packet: the joining keyframe is the largest frame of all.

@@ -150,7 +150,7 @@ extension TransportLoop {
         if let address = session.address {
             for datagram in session.dtls.close() { transport.socket.send(datagram, to: address) }
         }
-        byUfrag.removeValue(forKey: session.setup.localUfrag)
+        byUfrag.removeValue(forKey: session.localUfrag)
         for address in session.validated where byAddress[address] == id { byAddress.removeValue(forKey: address) }
         transport.viewersBox.withLock { _ = $0.removeValue(forKey: id) }
         transport.logger.info("viewer left", metadata: ["viewer": "\(id)", "reason": "\(reason)"])

@@ -63,6 +63,13 @@ final class TransportLoop {
             sessions[setup.id] = Session(setup: setup, dtlsContext: transport.dtlsContext, now: now)
             byUfrag[setup.localUfrag] = setup.id
         case .remove(let id): close(id, reason: "ended by the viewer")
+        case .restartICE(let id, let localUfrag, let localPwd, let remoteUfrag):
+            guard let session = sessions[id] else { return }
+            byUfrag.removeValue(forKey: session.localUfrag)
+            session.localUfrag = localUfrag
+            session.ice = ICELiteResponder(local: ICECredentials(ufrag: localUfrag, pwd: localPwd), remoteUfrag: remoteUfrag)
+            byUfrag[localUfrag] = id
+            transport.logger.info("ICE restart", metadata: ["viewer": "\(id)"])
         case .media(let batch): send(batch)
         case .stop: running = false
         }

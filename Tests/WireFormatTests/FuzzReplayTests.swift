@@ -6,6 +6,7 @@ import Testing
 @Suite struct FuzzReplayTests {
     static let targets: [(name: String, check: @Sendable ([UInt8]) -> String?)] = [
         ("stun", FuzzCheck.stun), ("rtp", FuzzCheck.rtp), ("rtcp", FuzzCheck.rtcp), ("sdp", FuzzCheck.sdp), ("demux", FuzzCheck.demux),
+        ("sdpfrag", FuzzCheck.sdpfrag),
     ]
 
     static func inputs(_ target: String) throws -> [(String, [UInt8])] {
@@ -21,7 +22,7 @@ import Testing
         return result
     }
 
-    @Test(arguments: 0..<5)
+    @Test(arguments: 0..<6)
     func committedInputsPassTheirCheck(target: Int) throws {
         let (name, check) = Self.targets[target]
         let inputs = try Self.inputs(name)

@@ -27,6 +27,7 @@ class Viewer:
         self.video_frames = []      # (width, height, block code or None, receive wall ms)
         self.audio_frames = []      # (sample_rate, samples)
         self.location = None
+        self.etag = None
         self.tasks = []
 
     async def connect(self):
@@ -38,6 +39,7 @@ class Viewer:
             http, "POST", self.base + "/whep", self.pc.localDescription.sdp.encode(), "application/sdp")
         assert status == 201, status
         self.location = headers["Location"]
+        self.etag = headers.get("ETag")
         self.etag = headers.get("ETag")
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
 

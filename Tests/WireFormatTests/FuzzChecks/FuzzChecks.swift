@@ -54,6 +54,24 @@ enum FuzzCheck {
 
     /// SDP (RFC 8866) and the offer/answer rules on top: never trap; a parsed document
     /// serializes back to one with the same lines; an accepted offer yields a parsable answer.
+    /// A PATCH body: parses or throws, never traps; what parses keeps its limits, and a
+    /// restart answer built from its credentials parses back to them.
+    static func sdpfrag(_ bytes: [UInt8]) -> String? {
+        #if !FUZZING || FUZZ_SDPFRAG
+        guard let text = String(validating: bytes, as: UTF8.self), let fragment = try? TrickleFragment(parsing: text) else { return nil }
+        guard fragment.candidates.count <= TrickleFragment.maxCandidates else { return "more candidates than the limit" }
+        guard let ufrag = fragment.iceUfrag, let pwd = fragment.icePwd else { return nil }
+        let answer = TrickleFragment.restartAnswer(ufrag: ufrag, pwd: pwd, media: "video", payloadType: 96, mid: "0",
+                                                   candidates: [Candidate(address: "127.0.0.1", port: 9)])
+        guard let back = try? TrickleFragment(parsing: answer), back.iceUfrag == ufrag, back.icePwd == pwd else {
+            return "restart answer does not parse back"
+        }
+        return nil
+        #else
+        return nil
+        #endif
+    }
+
     static func sdp(_ bytes: [UInt8]) -> String? {
         #if !FUZZING || FUZZ_SDP
         guard let text = String(validating: bytes, as: UTF8.self), let document = try? SessionDescription.parse(text) else { return nil }
