@@ -12,12 +12,8 @@ static void copy(char *out, size_t size, const char *text) {
     out[size - 1] = '\0';
 }
 
-#ifdef GPIOD_LINE_BULK_MAX_LINES  // ---------------------------------------- libgpiod 1.x
-
+// Both APIs open and close a chip by path the same way.
 struct pinhole_gpio_chip { struct gpiod_chip *chip; };
-struct pinhole_gpio_line { struct gpiod_chip *chip; struct gpiod_line *line; };
-
-int pinhole_gpio_api_major(void) { return 1; }
 
 pinhole_gpio_chip *pinhole_gpio_chip_open(const char *path) {
     struct gpiod_chip *chip = gpiod_chip_open(path);
@@ -32,6 +28,12 @@ void pinhole_gpio_chip_close(pinhole_gpio_chip *chip) {
     gpiod_chip_close(chip->chip);
     free(chip);
 }
+
+#ifdef GPIOD_LINE_BULK_MAX_LINES  // ---------------------------------------- libgpiod 1.x
+
+struct pinhole_gpio_line { struct gpiod_chip *chip; struct gpiod_line *line; };
+
+int pinhole_gpio_api_major(void) { return 1; }
 
 int pinhole_gpio_chip_describe(pinhole_gpio_chip *chip, char *name, size_t name_size, char *label, size_t label_size) {
     copy(name, name_size, gpiod_chip_name(chip->chip));
@@ -111,7 +113,6 @@ void pinhole_gpio_release(pinhole_gpio_line *line) {
 
 #else  // ------------------------------------------------------------------------ libgpiod 2.x
 
-struct pinhole_gpio_chip { struct gpiod_chip *chip; };
 struct pinhole_gpio_line {
     struct gpiod_line_request *request;
     struct gpiod_edge_event_buffer *events;
@@ -119,20 +120,6 @@ struct pinhole_gpio_line {
 };
 
 int pinhole_gpio_api_major(void) { return 2; }
-
-pinhole_gpio_chip *pinhole_gpio_chip_open(const char *path) {
-    struct gpiod_chip *chip = gpiod_chip_open(path);
-    if (!chip) return NULL;
-    pinhole_gpio_chip *result = malloc(sizeof *result);
-    if (!result) { gpiod_chip_close(chip); errno = ENOMEM; return NULL; }
-    result->chip = chip;
-    return result;
-}
-
-void pinhole_gpio_chip_close(pinhole_gpio_chip *chip) {
-    gpiod_chip_close(chip->chip);
-    free(chip);
-}
 
 int pinhole_gpio_chip_describe(pinhole_gpio_chip *chip, char *name, size_t name_size, char *label, size_t label_size) {
     struct gpiod_chip_info *info = gpiod_chip_get_info(chip->chip);
