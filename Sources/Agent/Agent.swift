@@ -25,7 +25,8 @@ public struct Agent: Sendable {
         let certificate = try DTLSCertificate()
         let keyframes = KeyframeRequests()
         let ring = PacketRing()
-        let events = EventBus()
+        let metrics = MetricsExporter()
+        let events = EventBus(observe: metrics.count)
         let transport = try MediaTransport(binding: udp, dtlsContext: DTLSContext(certificate: certificate), ring: ring,
                                            logger: logger, keyframes: keyframes, onViewer: { event in
             switch event {
@@ -64,7 +65,7 @@ public struct Agent: Sendable {
 
         let notifier = SystemdNotifier.fromProcessEnvironment()
         let router = Router()
-        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, events: events, token: configuration.token,
+        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, events: events, metrics: metrics, token: configuration.token,
                    publicStatus: configuration.publicStatus, startedAt: MediaClock.monotonicNanoseconds()).add(to: router)
         let app = Application(router: router, configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
                               onServerRunning: { [logger] channel in

@@ -16,9 +16,14 @@ final class EventBus: Sendable {
 
     private let subscribers = Mutex<[Int: AsyncStream<Event>.Continuation]>([:])
     private let nextID = Atomic(0)
+    /// Sees every event as it is published (the metrics count them).
+    private let observe: @Sendable (Event) -> Void
+
+    init(observe: @escaping @Sendable (Event) -> Void = { _ in }) { self.observe = observe }
 
     func publish(_ type: String, _ fields: [String: String] = [:]) {
         let event = Event(type: type, fields: fields, time: Double(MediaClock.wallClockNanoseconds() / 1_000_000) / 1e3)
+        observe(event)
         subscribers.withLock { for continuation in $0.values { continuation.yield(event) } }
     }
 

@@ -14,6 +14,7 @@ struct HTTPRoutes: Sendable {
     let transport: MediaTransport
     let gpio: GPIOController?
     let events: EventBus
+    let metrics: MetricsExporter
     let token: String
     let publicStatus: Bool
     let startedAt: UInt64
@@ -40,6 +41,10 @@ struct HTTPRoutes: Sendable {
         }
         router.get("/api/status") { _, _ in try json(status()) }
         router.get("/api/events") { _, _ in eventStream() }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.scrape(status()))))
+        }
         router.post("/api/stream/start") { _, _ in streamer.start(); return try json(status()) }
         router.post("/api/stream/stop") { _, _ in streamer.stop(); return try json(status()) }
         router.post("/api/stream/toggle") { _, _ in streamer.toggle(); return try json(status()) }

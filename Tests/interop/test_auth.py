@@ -25,7 +25,7 @@ def test_token_guards_whep_and_control():
     agent = Agent("--token", "s3cret-token")
     try:
         for method, path in [("POST", "/whep"), ("POST", "/api/stream/stop"), ("POST", "/api/audio/mute"),
-                             ("GET", "/api/status"), ("GET", "/api/events"), ("DELETE", "/whep/sessions/x")]:
+                             ("GET", "/api/status"), ("GET", "/api/events"), ("GET", "/metrics"), ("DELETE", "/whep/sessions/x")]:
             for token in (None, "wrong", "s3cret-token-and-more", ""):
                 status, headers, body = request(agent, method, path, token)
                 assert status == 401, (method, path, token, status)
@@ -47,7 +47,7 @@ def test_token_guards_whep_and_control():
 def test_public_status_opens_only_reading():
     agent = Agent("--token", "s3cret-token", "--public-status")
     try:
-        assert request(agent, "GET", "/api/status")[0] == 200
+        assert request(agent, "GET", "/api/status")[0] == 200 and request(agent, "GET", "/metrics")[0] == 200
         assert request(agent, "POST", "/api/stream/stop")[0] == 401
         assert request(agent, "POST", "/whep", None, b"v=0", "application/sdp")[0] == 401
     finally:
