@@ -111,7 +111,8 @@ struct HTTPRoutes: Sendable {
         let viewers = transport.viewers
         return StatusReport(streaming: streamer.isStreaming, uptimeSeconds: Double(now - startedAt) / 1e9,
                             viewerCount: viewers.count, viewers: viewers,
-                            video: streamer.videoReport(), audio: streamer.audioReport(), gpio: gpio?.status)
+                            video: streamer.videoReport(), audio: streamer.audioReport(), gpio: gpio?.status,
+                            system: SystemReport.read())
     }
 
     func json(_ value: some Encodable) throws -> Response {

@@ -43,6 +43,12 @@ final class MetricsExporter: Sendable {
             gauge("pinhole_audio_muted", "1 while the microphone is muted", audio.muted ? 1 : 0)
             total("pinhole_audio_overruns_total", "Capture overruns (xruns)", audio.overruns)
         }
+        if let system = report.system {
+            if let load = system.loadAverage1m { gauge("pinhole_system_load1", "One-minute load average", load) }
+            if let available = system.memoryAvailableMB { gauge("pinhole_system_memory_available_megabytes", "Memory available", Double(available)) }
+            if let resident = system.residentMB { gauge("pinhole_resident_memory_megabytes", "The agent's resident memory", resident) }
+            if let celsius = system.temperatureCelsius { gauge("pinhole_system_temperature_celsius", "SoC temperature", celsius) }
+        }
         viewers(report.viewers)
         return registry.emitToString()
     }

@@ -13,6 +13,8 @@ struct StatusReport: Codable, Sendable {
     public var audio: AudioReport?
     /// Buttons and LEDs, when any are configured.
     public var gpio: GPIOController.Status?
+    /// Load, memory and temperature of the machine.
+    var system: SystemReport?
 
     public struct VideoReport: Codable, Sendable {
         /// What was configured: test, none, or a device path.

@@ -44,6 +44,7 @@ def test_metrics_parse_and_follow_the_agent(agent):
     assert value(second, "pinhole_video_fps") > 20
     assert value(second, "pinhole_viewer_bitrate_kbps", viewer=viewer_id) > 0
     assert value(second, "pinhole_events_total", type="viewer", detail="connected") == 1
+    assert value(second, "pinhole_system_load1") >= 0 and 1 < value(second, "pinhole_resident_memory_megabytes") < 500
     time.sleep(1)
     http("POST", agent.base + "/api/stream/stop")
     after = scrape(agent)
