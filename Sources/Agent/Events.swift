@@ -27,6 +27,12 @@ final class EventBus: Sendable {
         subscribers.withLock { for continuation in $0.values { continuation.yield(event) } }
     }
 
+    /// A keep-alive for every reader; not an event, so observers do not see it.
+    func keepAlive() {
+        let ping = Event(type: "", fields: [:], time: 0)
+        subscribers.withLock { for continuation in $0.values { continuation.yield(ping) } }
+    }
+
     func subscribe() -> (id: Int, events: AsyncStream<Event>) {
         let id = nextID.add(1, ordering: .relaxed).newValue
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(256))
@@ -71,7 +77,7 @@ struct EventsService: Service {
             await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     do { try await Task.sleep(for: .seconds(15)) } catch { return }
-                    bus.publish("")
+                    bus.keepAlive()
                 }
             }
         } onGracefulShutdown: {

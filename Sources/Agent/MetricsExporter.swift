@@ -18,7 +18,6 @@ final class MetricsExporter: Sendable {
 
     /// Every event on the bus, counted by type and state (a viewer joining, a button, a device failing).
     func count(_ event: EventBus.Event) {
-        guard !event.type.isEmpty else { return }
         let detail = event.fields["state"] ?? event.fields["event"] ?? event.fields["muted"].map { $0 == "true" ? "muted" : "unmuted" } ?? ""
         Metrics.Counter(label: "pinhole_events_total", dimensions: [("type", event.type), ("detail", detail)]).increment()
     }

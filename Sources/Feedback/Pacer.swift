@@ -10,7 +10,7 @@ public struct Pacer<Item> {
     public static var maximumQueueTime: Double { 0.5 }  // seconds
 
     /// Bits per second; nil sends everything at once (no estimate to pace against).
-    public var rate: Double?
+    public private(set) var rate: Double?
     private var queue: [(item: Item, bytes: Int, queuedAt: UInt64)] = []
     private var head = 0
     private var queuedBytes = 0
@@ -21,7 +21,6 @@ public struct Pacer<Item> {
     public init() {}
 
     public var isEmpty: Bool { head == queue.count }
-    public var count: Int { queue.count - head }
 
     /// Estimate in bits per second → pacing rate.
     public mutating func setEstimate(bitsPerSecond: Int?) {

@@ -158,12 +158,12 @@ final class TransportLoop {
             retransmit(nack.lostSequenceNumbers, mediaSource: nack.mediaSource, session: session, now: now)
         case .transportWideFeedback(let feedback):
             session.estimator.feedback(feedback, now: now)
-            session.pacer.setEstimate(bitsPerSecond: session.estimator.estimate)
         case .receiverEstimatedMaximumBitrate(let remb):
             session.estimator.receiverEstimate(bitsPerSecond: remb.bitrate)
-            session.pacer.setEstimate(bitsPerSecond: session.estimator.estimate)
         default: break
         }
+        // Whatever moved the estimate (TWCC, REMB, loss in a receiver report), the pacer follows.
+        if session.usesCongestionControl { session.pacer.setEstimate(bitsPerSecond: session.estimator.estimate) }
     }
 
     /// Report blocks about our streams: RTT, loss and jitter for status; loss for viewers

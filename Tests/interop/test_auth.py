@@ -57,12 +57,14 @@ def test_public_status_opens_only_reading():
 def test_the_viewer_page_takes_the_token_from_its_address():
     from test_chromium import chromium, wait_for
     agent = Agent("--token", "s3cret-token")
-    driver = chromium()
+    driver = None
     try:
+        driver = chromium()
         driver.get(agent.base + "/#token=s3cret-token")
         wait_for(driver, lambda s: s["video"] and s["video"]["framesDecoded"] > 0, 20)
         driver.get(agent.base + "/")  # remembered for the next visit
         wait_for(driver, lambda s: s["video"] and s["video"]["framesDecoded"] > 0, 20)
     finally:
-        driver.quit()
+        if driver:
+            driver.quit()
         agent.stop()
