@@ -24,7 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["DTLS", "SRTP", "RTP", "RTCP", "Feedback"], swiftSettings: strict),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Codecs", "Capture", "RTP"], swiftSettings: strict),
         .testTarget(name: "GPIOTests", dependencies: ["GPIO"], swiftSettings: strict),
-        .testTarget(name: "AgentTests", dependencies: ["Agent"], swiftSettings: strict),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -32,12 +32,12 @@ struct Buttons: Sendable {
         streamer.events.publish("button", ["line": role, "event": Self.name(event)])
         switch (role, event) {
         case ("mute", .pressed): streamer.setMuted(!streamer.isMuted)
-        case ("button", .pressed) where configuration.longPress == "none": streamer.toggle()
+        case ("button", .pressed) where configuration.longPress == "none": streamer.toggle(by: "button")
         case ("button", .released(let held)) where configuration.longPress != "none":
-            if held < UInt64(configuration.longPressMilliseconds) * 1_000_000 { streamer.toggle() }
+            if held < UInt64(configuration.longPressMilliseconds) * 1_000_000 { streamer.toggle(by: "button") }
         case ("button", .longPress):
             if configuration.longPress == "mute" { streamer.setMuted(!streamer.isMuted) }
-            if configuration.longPress == "restart" { streamer.restart() }
+            if configuration.longPress == "restart" { streamer.restart(by: "button") }
         default: break
         }
     }

@@ -45,12 +45,33 @@ public enum ConfigFile {
             let inner = text.dropFirst().dropLast().trimmingCharacters()
             if inner.isEmpty { return .strings([]) }
             var items: [String] = []
-            for item in inner.split(separator: ",") where !item.trimmingCharacters().isEmpty {
+            for item in splitItems(inner) where !item.trimmingCharacters().isEmpty {
                 items.append(try string(item.trimmingCharacters(), line: line))
             }
             return .strings(items)
         }
         throw Error(line: line, reason: "expected a \"string\", a number, true/false or [\"a\", \"b\"]")
+    }
+
+    /// An array's items: split at commas outside strings (a TURN URL's options have commas).
+    static func splitItems(_ text: Substring) -> [Substring] {
+        var items: [Substring] = [], start = text.startIndex, inString = false, escaped = false
+        for index in text.indices {
+            if escaped {
+                escaped = false
+                continue
+            }
+            switch text[index] {
+            case "\\": escaped = inString
+            case "\"": inString.toggle()
+            case "," where !inString:
+                items.append(text[start..<index])
+                start = text.index(after: index)
+            default: break
+            }
+        }
+        items.append(text[start...])
+        return items
     }
 
     /// A basic string without escapes other than \" and \\.
@@ -108,6 +129,9 @@ extension Configuration {
             case "advertise":
                 guard case .strings(let list) = entry.value else { throw .init(line: entry.line, reason: "advertise takes [\"IP\", ...]") }
                 advertise = list
+            case "ice_servers":
+                guard case .strings(let list) = entry.value else { throw .init(line: entry.line, reason: "ice_servers takes [\"stun:HOST\", ...]") }
+                iceServers = list
             case "video": video = try string()
             case "audio": audio = try string()
             case "pixel_format": pixelFormat = try string()
@@ -141,10 +165,13 @@ extension Configuration {
     /// The effective configuration in the file's own format, for `--check-config`.
     public var fileText: String {
         let quoted = advertise.map { "\"\($0)\"" }.joined(separator: ", ")
+        // Credentials are secrets like the token: shown as set, not printed.
+        let servers = iceServers.map { "\"\((try? ICEServerLink(parsing: $0))?.redacted ?? $0)\"" }.joined(separator: ", ")
         return """
         http = "\(http)"
         udp = "\(udp)"
         advertise = [\(quoted)]
+        ice_servers = [\(servers)]
         video = "\(video)"
         audio = "\(audio)"
         pixel_format = "\(pixelFormat)"

@@ -28,6 +28,8 @@ public struct Configuration: Sendable {
     public var logLevel = "info"
     /// Bearer token for WHEP and the control API; "" leaves them open (a trusted LAN).
     public var token = ""
+    /// STUN/TURN servers for viewers, `URL[,username=U,credential=C]` (ICEServerLink).
+    public var iceServers: [String] = []
     /// Status, events and metrics readable without the token.
     public var publicStatus = false
     /// Buttons and LEDs, each "CHIP:LINE[,options]" (GPIO.LineSpec); "" leaves it unused.
@@ -68,6 +70,9 @@ public struct Configuration: Sendable {
         }
         guard token.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\"" }) else {
             throw .invalid(option: "--token", detail: "printable ASCII without spaces or quotes")
+        }
+        for text in iceServers {
+            do { _ = try ICEServerLink(parsing: text) } catch { throw .invalid(option: "--ice-server", detail: error.description) }
         }
         guard ["none", "mute", "restart"].contains(longPress) else {
             throw .invalid(option: "--long-press", detail: "\(longPress): none, mute or restart")

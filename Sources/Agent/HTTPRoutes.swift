@@ -17,6 +17,7 @@ struct HTTPRoutes: Sendable {
     let metrics: MetricsExporter
     let token: String
     let publicStatus: Bool
+    let iceServers: [ICEServerLink]
     let startedAt: UInt64
 
     static let maxOfferBytes = 64 * 1024
@@ -45,9 +46,9 @@ struct HTTPRoutes: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.scrape(status()))))
         }
-        router.post("/api/stream/start") { _, _ in streamer.start(); return try json(status()) }
-        router.post("/api/stream/stop") { _, _ in streamer.stop(); return try json(status()) }
-        router.post("/api/stream/toggle") { _, _ in streamer.toggle(); return try json(status()) }
+        router.post("/api/stream/start") { _, _ in streamer.start(by: "api"); return try json(status()) }
+        router.post("/api/stream/stop") { _, _ in streamer.stop(by: "api"); return try json(status()) }
+        router.post("/api/stream/toggle") { _, _ in streamer.toggle(by: "api"); return try json(status()) }
         router.post("/api/audio/mute") { _, _ in streamer.setMuted(true); return try json(status()) }
         router.post("/api/audio/unmute") { _, _ in streamer.setMuted(false); return try json(status()) }
     }
@@ -94,9 +95,9 @@ struct HTTPRoutes: Sendable {
         }
         do {
             let created = try whep.createSession(offerText: String(buffer: body))
-            return Response(status: .created, headers: [.contentType: "application/sdp", .location: "/whep/sessions/\(created.id)",
-                                                        .eTag: created.etag],
-                            body: .init(byteBuffer: ByteBuffer(string: created.answer)))
+            var headers: HTTPFields = [.contentType: "application/sdp", .location: "/whep/sessions/\(created.id)", .eTag: created.etag]
+            for server in iceServers { headers.append(HTTPField(name: .link, value: server.headerValue)) }  // RFC 9725 §4.6
+            return Response(status: .created, headers: headers, body: .init(byteBuffer: ByteBuffer(string: created.answer)))
         } catch .badOffer(let detail) {
             return Self.error(.badRequest, "malformed or unsupported offer", detail)
         } catch .full {
@@ -131,4 +132,5 @@ struct HTTPRoutes: Sendable {
 
 extension HTTPField.Name {
     static let acceptPost = Self("Accept-Post")!
+    static let link = Self("Link")!
 }

@@ -5,21 +5,22 @@ internal import Transport
 internal import Feedback
 
 /// `GET /metrics` in the Prometheus text exposition format. Events are counted through
-/// swift-metrics (bootstrapped onto swift-prometheus's registry); the figures `/api/status`
+/// swift-metrics (with swift-prometheus's factory); the figures `/api/status`
 /// shows are set as gauges, and running totals as counters, when a scrape comes.
 final class MetricsExporter: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let previousTotals = Mutex<[String: Int]>([:])
     private let viewerGauges = Mutex<[String: [Prometheus.Gauge]]>([:])
 
-    init() {
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-    }
+    /// swift-metrics onto this registry, not bootstrapped globally: each agent (and each test) has its own.
+    let factory: PrometheusMetricsFactory
+
+    init() { factory = PrometheusMetricsFactory(registry: registry) }
 
     /// Every event on the bus, counted by type and state (a viewer joining, a button, a device failing).
     func count(_ event: EventBus.Event) {
         let detail = event.fields["state"] ?? event.fields["event"] ?? event.fields["muted"].map { $0 == "true" ? "muted" : "unmuted" } ?? ""
-        Metrics.Counter(label: "pinhole_events_total", dimensions: [("type", event.type), ("detail", detail)]).increment()
+        Metrics.Counter(label: "pinhole_events_total", dimensions: [("type", event.type), ("detail", detail)], factory: factory).increment()
     }
 
     /// The exposition text for `report`.

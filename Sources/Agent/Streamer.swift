@@ -50,9 +50,10 @@ final class Streamer: Sendable {
 
     public var isStreaming: Bool { streaming.withLock { $0 } }
 
-    public func start() {
+    /// `cause` says who asked (agent, api, button), for the log of events and the viewer page.
+    public func start(by cause: String) {
         guard streaming.withLock({ on in defer { on = true }; return !on }) else { return }
-        events.publish("streaming", ["state": "started"])
+        events.publish("streaming", ["state": "started", "by": cause])
         let c = configuration
         let videoPlan = plan.video, audioPlan = plan.audio
         video?.start(source: {
@@ -70,19 +71,19 @@ final class Streamer: Sendable {
         }, encoder: { channels in try OpusEncoder(channels: channels) })
     }
 
-    public func stop() {
+    public func stop(by cause: String) {
         guard streaming.withLock({ on in defer { on = false }; return on }) else { return }
-        events.publish("streaming", ["state": "stopped"])
+        events.publish("streaming", ["state": "stopped", "by": cause])
         video?.stop()
         audio?.stop()
     }
 
-    public func toggle() { isStreaming ? stop() : start() }
+    public func toggle(by cause: String) { isStreaming ? stop(by: cause) : start(by: cause) }
 
     /// Stops and starts again: the devices are closed and reopened.
-    public func restart() {
-        stop()
-        start()
+    public func restart(by cause: String) {
+        stop(by: cause)
+        start(by: cause)
     }
 
     /// The microphone muted: the audio stream goes on with silence.

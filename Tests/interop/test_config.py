@@ -46,3 +46,14 @@ def test_errors_name_the_line():
         assert f"line {line}" in result.stderr and words in result.stderr, result.stderr
     bad_value = check("--config", write("fps = 500\n"))
     assert bad_value.returncode != 0 and "--fps" in bad_value.stderr
+
+
+def test_ice_servers_are_checked_and_their_credentials_not_printed():
+    path = write('ice_servers = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp,username=pi,credential=s3cret"]\n')
+    out = check("--config", path)
+    assert out.returncode == 0, out.stderr
+    assert 'ice_servers = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp,username=pi,credential=(hidden)"]' in out.stdout
+    assert "s3cret" not in out.stdout
+    for bad, words in [("http://127.0.0.1", "stun:"), ("turn:127.0.0.1:3478", "needs username"), ("stun:127.0.0.1,colour=red", "username=U")]:
+        result = check("--ice-server", bad)
+        assert result.returncode != 0 and "--ice-server" in result.stderr and words in result.stderr, result.stderr

@@ -1,0 +1,21 @@
+import Testing
+@testable import Agent
+
+/// The configuration file's arrays and the ICE server entries they carry.
+@Suite struct ConfigurationTests {
+    @Test func arrayItemsSplitOnlyOutsideStrings() throws {
+        let entries = try ConfigFile.parse(#"ice_servers = ["stun:a", "turn:b?transport=udp,username=u,credential=c", "x\"y,z"]"#)
+        #expect(entries["ice_servers"]?.value == .strings(["stun:a", "turn:b?transport=udp,username=u,credential=c", "x\"y,z"]))
+        #expect(throws: ConfigFile.Error.self) { try ConfigFile.parse(#"advertise = ["a", "b]"#) }
+    }
+
+    @Test func iceServerLinksFollowRFC9725() throws {
+        let turn = try ICEServerLink(parsing: "turns:relay.example:5349?transport=tcp,username=pi,credential=s3cret")
+        #expect(turn.headerValue == #"<turns:relay.example:5349?transport=tcp>; rel="ice-server"; username="pi"; credential="s3cret"; credential-type="password""#)
+        #expect(turn.redacted == "turns:relay.example:5349?transport=tcp,username=pi,credential=(hidden)")
+        #expect(try ICEServerLink(parsing: "stun:relay.example").headerValue == #"<stun:relay.example>; rel="ice-server""#)
+        for bad in ["https://relay.example", "stun:", "turn:relay.example", "stun:a b", "stun:x,username=a\"b", "stun:x,realm=y"] {
+            #expect(throws: ICEServerLink.ParseError.self, "\(bad)") { try ICEServerLink(parsing: bad) }
+        }
+    }
+}
