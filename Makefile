@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 60
 HWLAB      ?= ../shared/hwlab
 GPIOD2_SDIST := .build-gpiod2/gpiod-2.5.0.tar.gz
 
-.PHONY: run build test unit-test interop-test hw-test fuzz deb deps test-deps install-debs clean
+.PHONY: run build test unit-test interop-test hw-test fuzz deb screenshot deps test-deps install-debs clean
 
 run: build
 	$(BINARY) $(RUN_ARGS)
@@ -45,6 +45,11 @@ $(GPIOD2_SDIST): | $(VENV)/.installed
 # A Debian package in dist/ (Swift runtime linked in; depends on Debian's libraries only).
 deb: deps
 	@tools/package-deb.sh
+
+# docs/viewer.png: the viewer page while streaming, taken by the Chromium page test.
+screenshot: build test-deps $(VENV)/.installed
+	cd Tests/interop && PINHOLE_SCREENSHOT=$(abspath docs/viewer.png) ../../$(VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	  -k viewer_page_log test_chromium.py
 
 # One libFuzzer target per network parser, FUZZ_SECONDS each (Tests/Fuzz/README.md).
 fuzz: deps

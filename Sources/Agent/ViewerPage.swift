@@ -1,82 +1,50 @@
-/// `GET /`: a self-contained viewer that connects by itself over WHEP, plays video and audio,
-/// and logs each step of the session with its time, like the classic WebRTC sample pages.
+/// `GET /`: a self-contained viewer (no external assets, works offline on a LAN). It connects by
+/// itself over WHEP, plays video with sound, logs each step of the session with its time like the
+/// classic WebRTC sample pages, shows the SDP and live statistics, follows `/api/events` to show
+/// when streaming is paused, restarts ICE by PATCH when the path breaks, and reconnects with
+/// backoff when the agent goes away.
 enum ViewerPage {
     static let html = """
     <!doctype html>
     <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
     <title>Pinhole</title>
-    <style>
-    body{margin:0;font:14px system-ui,sans-serif;background:#111;color:#ddd}
-    main{max-width:960px;margin:auto;padding:12px}
-    video{width:100%;background:#000;aspect-ratio:4/3}
-    button{font:inherit;padding:6px 14px;margin:6px 6px 6px 0}
-    #log{font:12px ui-monospace,monospace;white-space:pre-wrap;background:#000;padding:8px;max-height:14em;overflow:auto}
-    #state{font-weight:bold}
-    </style></head>
+    <style>\(style)</style></head>
     <body><main>
-    <h1>Pinhole</h1>
-    <video id="video" autoplay playsinline></video>
-    <div><span id="state">connecting</span> · <span id="stats"></span></div>
-    <button id="unmute" hidden>Unmute</button><button id="toggle">Stop streaming</button><button id="hangup">Hang up</button>
-    <div id="log"></div>
+    <header><h1>Pinhole</h1><span id="state" class="pill">starting</span><span id="agent"></span></header>
+    <div id="stage">
+      <video id="video" autoplay playsinline></video>
+      <pre id="overlay"></pre>
+      <div id="paused" hidden><div class="big">Paused</div><div id="pausedWhy"></div></div>
+      <button id="unmute" hidden>Tap to unmute</button>
+    </div>
+    <nav><button id="connect">Hang up</button><button id="stream">Stop streaming</button>
+    <button id="sdpToggle">Show SDP</button><button id="statsToggle">Hide stats</button></nav>
+    <section id="sdp" hidden><div><h2>Offer</h2><pre id="offerSDP"></pre></div><div><h2>Answer</h2><pre id="answerSDP"></pre></div></section>
+    <h2>Connection log</h2>
+    <pre id="log"></pre>
     </main>
-    <script>
-    "use strict";
-    const $ = (id) => document.getElementById(id);
-    const t0 = performance.now();
-    const times = window.pinholeTimes = {};
-    function log(text) { $("log").textContent += `${(performance.now() - t0).toFixed(0).padStart(6)} ms  ${text}\\n`; }
-    let pc, sessionURL;
-    // A token-protected agent is opened as http://host:8080/#token=SECRET; it is kept for next time.
-    const token = new URLSearchParams(location.hash.slice(1)).get("token") || localStorage.getItem("pinholeToken") || "";
-    if (token) localStorage.setItem("pinholeToken", token);
-    function api(url, options = {}) {
-      const headers = Object.assign({}, options.headers, token ? {Authorization: `Bearer ${token}`} : {});
-      return fetch(url, Object.assign({}, options, {headers}));
-    }
+    <script>\(script)</script></body></html>
+    """
 
-    async function connect() {
-      pc = window.pc = new RTCPeerConnection({bundlePolicy: "max-bundle"});
-      pc.addTransceiver("video", {direction: "recvonly"});
-      pc.addTransceiver("audio", {direction: "recvonly"});
-      const stream = new MediaStream();
-      pc.ontrack = (e) => { stream.addTrack(e.track); $("video").srcObject = stream; log(`track ${e.track.kind}`); };
-      pc.oniceconnectionstatechange = () => { log(`ICE ${pc.iceConnectionState}`); if (pc.iceConnectionState === "connected") times.iceConnected = performance.now() - t0; };
-      pc.onconnectionstatechange = () => { $("state").textContent = pc.connectionState; log(`connection ${pc.connectionState}`); };
-      times.offerStart = performance.now() - t0;
-      const offer = await pc.createOffer();
-      await pc.setLocalDescription(offer);
-      log("offer created");
-      const response = await api("/whep", {method: "POST", headers: {"Content-Type": "application/sdp"}, body: offer.sdp});
-      if (response.status === 401) { log("this agent needs a token: open it as /#token=YOUR-TOKEN"); $("state").textContent = "token needed"; return; }
-      if (!response.ok) { log(`WHEP POST failed: ${response.status} ${await response.text()}`); $("state").textContent = "failed"; return; }
-      sessionURL = response.headers.get("Location");
-      times.answered = performance.now() - t0;
-      log(`answer received (${response.status}), session ${sessionURL}`);
-      await pc.setRemoteDescription({type: "answer", sdp: await response.text()});
-      const video = $("video");
-      const onFrame = () => { times.firstFrame = performance.now() - t0; log(`first frame decoded: ${(times.firstFrame - times.offerStart).toFixed(0)} ms after creating the offer`); };
-      if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(onFrame); else video.addEventListener("playing", onFrame, {once: true});
-      video.play().catch(() => { video.muted = true; video.play(); $("unmute").hidden = false; log("autoplay with sound blocked: muted"); });
-    }
-
-    async function showStats() {
-      if (!pc) return;
-      let text = [];
-      (await pc.getStats()).forEach((r) => {
-        if (r.type === "inbound-rtp" && r.kind === "video") text.push(`${r.frameWidth || 0}x${r.frameHeight || 0} ${Math.round(r.framesPerSecond || 0)} fps, ${r.framesDecoded} frames`);
-        if (r.type === "inbound-rtp" && r.kind === "audio") text.push(`audio ${r.totalSamplesReceived || 0} samples`);
-      });
-      const status = await (await api("/api/status")).json().catch(() => null);
-      if (status) { $("toggle").textContent = status.streaming ? "Stop streaming" : "Start streaming"; text.push(status.streaming ? "streaming" : "paused"); }
-      $("stats").textContent = text.join(" · ");
-    }
-
-    $("unmute").onclick = () => { $("video").muted = false; $("unmute").hidden = true; };
-    $("toggle").onclick = async () => { await api("/api/stream/toggle", {method: "POST"}); showStats(); };
-    $("hangup").onclick = async () => { if (sessionURL) await api(sessionURL, {method: "DELETE"}); pc && pc.close(); log("hung up"); $("state").textContent = "closed"; };
-    setInterval(showStats, 1000);
-    connect().catch((e) => log(`error: ${e}`));
-    </script></body></html>
+    static let style = """
+    body{margin:0;font:14px system-ui,sans-serif;background:#121417;color:#dde1e6}
+    main{max-width:980px;margin:auto;padding:10px 14px}
+    header{display:flex;align-items:center;gap:12px;flex-wrap:wrap}
+    h1{font-size:20px;margin:6px 0}h2{font-size:14px;margin:12px 0 4px;color:#9aa4ae}
+    .pill{padding:2px 10px;border-radius:10px;background:#3a3f45;font-weight:600}
+    .live{background:#1f7a3d}.paused{background:#8a6d00}.reconnecting,.connecting{background:#2d5b8a}.failed,.closed{background:#8a2d2d}
+    #agent{color:#9aa4ae;font-size:12px}
+    #stage{position:relative;background:#000;border-radius:6px;overflow:hidden}
+    video{display:block;width:100%;aspect-ratio:4/3;background:#000}
+    #overlay{position:absolute;top:8px;right:8px;margin:0;padding:6px 8px;background:#000a;border-radius:4px;font:12px ui-monospace,monospace;color:#cfe}
+    #overlay:empty{display:none}
+    #paused{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;background:#000b;text-align:center}
+    #paused[hidden]{display:none}
+    .big{font-size:40px;font-weight:700;letter-spacing:2px}#pausedWhy{max-width:70%;margin-top:8px;color:#ccc}
+    #unmute{position:absolute;right:12px;bottom:12px;font-size:16px}
+    nav button,#unmute{font:inherit;padding:7px 16px;margin:8px 8px 0 0;border:0;border-radius:5px;background:#2f353c;color:#eee;cursor:pointer}
+    nav button:hover{background:#3d454e}
+    #sdp{display:grid;grid-template-columns:1fr 1fr;gap:10px}#sdp[hidden]{display:none}
+    #sdp pre,#log{font:12px ui-monospace,monospace;white-space:pre-wrap;word-break:break-all;background:#0b0c0e;padding:8px;margin:0;border-radius:4px;max-height:18em;overflow:auto}
     """
 }

@@ -31,8 +31,12 @@ class Agent:
         self.log_path = f"/tmp/pinhole-test-{self.http_port}.log"
         self.args = [BINARY, "--video", "test", "--audio", "test",
                      "--http", f"127.0.0.1:{self.http_port}", "--udp", f"{udp_host}:{self.udp_port}", *extra]
+        self.env = {**os.environ, **(env or {})}
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        self.launch()
+
+    def launch(self):
+        self.process = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
@@ -47,6 +51,12 @@ class Agent:
                     break
                 time.sleep(0.1)
         raise RuntimeError(f"pinhole did not start: {open(self.log_path).read()}")
+
+    def restart(self, kill=True):
+        """Ends the agent (SIGKILL: as a crash or a power cut would) and starts it again on the same ports."""
+        self.process.kill() if kill else self.process.terminate()
+        self.process.wait(timeout=10)
+        self.launch()
 
     def status(self):
         with urllib.request.urlopen(self.base + "/api/status", timeout=2) as r:
