@@ -9,18 +9,19 @@ BINARY     := .build/release/pinhole
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BUILD_DEBS := pkg-config libvpx-dev libopus-dev libasound2-dev libv4l-dev libssl-dev libsrtp2-dev libgpiod-dev
 TEST_DEBS  := chromium chromium-driver shellcheck systemd
+BENCH_DEBS := golang-go golang-github-pion-webrtc.v3-dev ffmpeg binutils
 RUN_ARGS   ?=
 FUZZ_SECONDS ?= 60
 HWLAB      ?= ../shared/hwlab
 GPIOD2_SDIST := .build-gpiod2/gpiod-2.5.0.tar.gz
 
-.PHONY: run build test unit-test interop-test hw-test fuzz deb screenshot deps test-deps install-debs clean
+.PHONY: run build test unit-test interop-test hw-test fuzz deb screenshot bench deps test-deps install-debs clean
 
 run: build
 	$(BINARY) $(RUN_ARGS)
 
 build: deps
-	$(SWIFT) build -c release --product pinhole
+	$(SWIFT) build -c release --product pinhole --static-swift-stdlib
 
 test: unit-test interop-test hw-test
 
@@ -51,6 +52,11 @@ screenshot: build test-deps $(VENV)/.installed
 	cd Tests/interop && PINHOLE_SCREENSHOT=$(abspath docs/viewer.png) ../../$(VENV)/bin/python -m pytest -q -p no:cacheprovider \
 	  -k viewer_page_log test_chromium.py
 
+# Side by side with pion + ffmpeg, aiortc and the encoder floor, one invocation (docs/benchmarks.md).
+bench: build test-deps $(VENV)/.installed
+	@$(MAKE) --no-print-directory install-debs DEBS="$(BENCH_DEBS)"
+	tools/bench/run.sh $(BENCH_ARGS)
+
 # One libFuzzer target per network parser, FUZZ_SECONDS each (Tests/Fuzz/README.md).
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh
@@ -76,4 +82,4 @@ $(VENV)/.installed: Tests/interop/requirements.txt
 	touch $@
 
 clean:
-	rm -rf .build .build-deb dist $(VENV)
+	rm -rf .build .build-bench .build-gpiod2 dist $(VENV)

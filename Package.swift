@@ -17,6 +17,8 @@ let package = Package(
     name: "pinhole",
     products: [
         .executable(name: "pinhole", targets: ["pinhole"]),
+        // The protocol modules, for the micro-benchmarks in tools/bench/micro.
+        .library(name: "PinholeProtocols", targets: ["SDP", "STUN", "ICE", "RTP", "SRTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),

@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 
 version=$(sed -n 's/.*version: "\([^"]*\)".*/\1/p' Sources/pinhole/Pinhole.swift | head -n 1)
 arch=$(dpkg --print-architecture)
-scratch=.build-deb
-swift build -c release --product pinhole --static-swift-stdlib --scratch-path "$scratch" >&2
-binary="$scratch/release/pinhole"
+# The same command as `make build`: one release build serves the tests, the bench and the package.
+swift build -c release --product pinhole --static-swift-stdlib >&2
+binary=.build/release/pinhole
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

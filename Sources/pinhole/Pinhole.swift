@@ -9,7 +9,7 @@ struct Pinhole: AsyncParsableCommand {
         commandName: "pinhole",
         abstract: "A WebRTC camera endpoint: open http://HOST:8080/ to watch.",
         version: "0.1.0",
-        subcommands: [Serve.self, Devices.self],
+        subcommands: [Serve.self, Devices.self, Pattern.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -95,5 +95,23 @@ struct Devices: ParsableCommand {
 
     func run() throws {
         print(json ? try DeviceReport.json() : DeviceReport.text(), terminator: json ? "\n" : "")
+    }
+}
+
+struct Pattern: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the test pattern as raw I420 frames to standard output, in real time.",
+        discussion: "For feeding other encoders the agent's own stamped pictures: pinhole pattern | ffmpeg -f rawvideo -pix_fmt yuv420p -s 640x480 -r 30 -i - ...")
+
+    @Option(help: "Picture size, WxH.") var size = "640x480"
+    @Option(help: "Frames per second.") var fps = 30
+    @Option(help: "Stop after this many frames (default: until standard output closes).") var frames: Int?
+
+    func run() throws {
+        let parts = size.split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts.allSatisfy({ $0 >= 16 && $0 % 2 == 0 }), (1...60).contains(fps) else {
+            throw ValidationError("--size takes an even WxH from 16x16, --fps 1 to 60")
+        }
+        do { try PatternOutput.write(width: parts[0], height: parts[1], fps: fps, frames: frames) } catch is PatternOutput.WriteError {}
     }
 }
