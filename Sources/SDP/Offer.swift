@@ -126,6 +126,7 @@ public struct Codec: Sendable, Equatable {
 
     static func parse(_ m: MediaDescription) throws(SDPError) -> [Codec] {
         var codecs: [Codec] = []
+        let formatParameters = byPayloadType(m.attributes("fmtp")), feedback = byPayloadType(m.attributes("rtcp-fb"))
         for a in m.attributes("rtpmap") {
             let parts = a.value.split(separator: " ", maxSplits: 1)
             let encoding = parts.count == 2 ? parts[1].split(separator: "/") : []
@@ -135,17 +136,19 @@ public struct Codec: Sendable, Equatable {
             }
             let channels = encoding.count > 2 ? Int(encoding[2]) ?? 1 : 1
             codecs.append(Codec(payloadType: pt, name: String(encoding[0]), clockRate: rate, channels: channels,
-                                fmtp: value(of: m.attributes("fmtp"), pt: pt).first,
-                                feedback: value(of: m.attributes("rtcp-fb"), pt: pt)))
+                                fmtp: formatParameters[parts[0]]?.first, feedback: feedback[parts[0]] ?? []))
         }
         return codecs
     }
 
-    private static func value(of attributes: [SDPAttribute], pt: UInt8) -> [String] {
-        attributes.compactMap { a in
+    /// `a=fmtp` and `a=rtcp-fb` values (`<pt> <rest>`) by payload type, each section read once.
+    private static func byPayloadType(_ attributes: [SDPAttribute]) -> [Substring: [String]] {
+        var values: [Substring: [String]] = [:]
+        for a in attributes {
             let parts = a.value.split(separator: " ", maxSplits: 1)
-            return parts.count == 2 && parts[0] == String(pt) ? String(parts[1]) : nil
+            if parts.count == 2 { values[parts[0], default: []].append(String(parts[1])) }
         }
+        return values
     }
 }
 

@@ -18,15 +18,17 @@ public struct SessionDescription: Sendable {
         guard text.utf8.count <= limits.maxBytes else {
             throw SDPError(line: 0, text: "", reason: "body is \(text.utf8.count) bytes, the limit is \(limits.maxBytes)")
         }
-        let rawLines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        let lines = rawLines.enumerated().filter { !$0.element.isEmpty }
+        // Split on LF bytes (a CR before it is dropped below): splitting on Characters would run
+        // grapheme breaking over the whole body.
+        let rawLines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+        let lines = rawLines.enumerated().filter { !$0.element.isEmpty && $0.element != "\r" }
         guard lines.count <= limits.maxLines else {
             throw SDPError(line: 0, text: "", reason: "\(lines.count) lines, the limit is \(limits.maxLines)")
         }
         var description = SessionDescription(sessionLines: [], media: [])
         var candidates = 0
         for (index, raw) in lines {
-            let line = try SDPLine(parsing: raw.hasSuffix("\r") ? raw.dropLast() : raw, number: index + 1, limits: limits)
+            let line = try SDPLine(parsing: raw.utf8.last == UInt8(ascii: "\r") ? raw.dropLast() : raw, number: index + 1, limits: limits)
             if line.type == "a", line.value.hasPrefix("candidate:") {
                 candidates += 1
                 guard candidates <= limits.maxCandidates else {
@@ -72,15 +74,18 @@ public struct SDPLine: Sendable {
         guard raw.utf8.count <= limits.maxLineLength else {
             throw SDPError(line: number, text: String(raw.prefix(80)), reason: "line longer than \(limits.maxLineLength) bytes")
         }
-        guard raw.count >= 2, let type = raw.first, type.isASCII, type.isLowercase,
-              raw[raw.index(after: raw.startIndex)] == "=" else {
+        // Bytes, not Characters: the type letter and "=" are ASCII, and a control character is
+        // one byte below 0x20 in UTF-8.
+        let bytes = raw.utf8
+        guard bytes.count >= 2, let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first),
+              bytes[bytes.index(after: bytes.startIndex)] == UInt8(ascii: "=") else {
             throw SDPError(line: number, text: String(raw.prefix(80)), reason: "not of the form <letter>=<value>")
         }
-        guard !raw.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" }) else {
+        guard !bytes.contains(where: { $0 < 0x20 && $0 != UInt8(ascii: "\t") }) else {
             throw SDPError(line: number, text: String(raw.prefix(80)), reason: "control character in line")
         }
-        self.type = type
-        self.value = raw.dropFirst(2)
+        self.type = Character(Unicode.Scalar(first))
+        self.value = raw[bytes.index(bytes.startIndex, offsetBy: 2)...]
         self.number = number
     }
 }
@@ -93,12 +98,16 @@ public struct SDPAttribute: Sendable {
 }
 
 extension [SDPLine] {
+    /// `a=<name>` and `a=<name>:<value>` lines (RFC 8866 §5.13), matched on UTF-8 bytes: an offer
+    /// is searched this way for every codec it lists.
     func attributes(_ name: String) -> [SDPAttribute] {
         compactMap { line in
-            guard line.type == "a" else { return nil }
-            let parts = line.value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts[0] == name else { return nil }
-            return SDPAttribute(name: parts[0], value: parts.count > 1 ? parts[1] : "", line: line)
+            let value = line.value
+            guard line.type == "a", value.utf8.starts(with: name.utf8) else { return nil }
+            let end = value.utf8.index(value.startIndex, offsetBy: name.utf8.count)
+            if end == value.endIndex { return SDPAttribute(name: value[..<end], value: "", line: line) }
+            guard value.utf8[end] == UInt8(ascii: ":") else { return nil }
+            return SDPAttribute(name: value[..<end], value: value[value.utf8.index(after: end)...], line: line)
         }
     }
 }
@@ -114,7 +123,7 @@ public struct MediaDescription: Sendable {
 
     init(mLine: SDPLine) throws(SDPError) {
         let fields = mLine.value.split(separator: " ")
-        guard fields.count >= 4, let port = Int(fields[1].split(separator: "/")[0]), (0...65535).contains(port) else {
+        guard fields.count >= 4, let port = Int(fields[1].split(separator: "/", omittingEmptySubsequences: false)[0]), (0...65535).contains(port) else {
             throw SDPError(line: mLine.number, text: mLine.text, reason: "expected m=<media> <port> <proto> <fmt> ...")
         }
         kind = fields[0]
