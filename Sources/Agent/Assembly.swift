@@ -23,7 +23,7 @@ struct Assembly: Sendable {
         plan = try configuration.mediaPlan()
         let certificate = try DTLSCertificate()
         let keyframes = KeyframeRequests()
-        let ring = PacketRing()
+        let ring = PacketRing(capacity: Self.ringCapacity(bitrateKbps: configuration.bitrateKbps))
         let metrics = MetricsExporter()
         let events = EventBus(observe: metrics.count)
         transport = try MediaTransport(binding: try TransportAddress(parsing: configuration.udp),
@@ -47,6 +47,12 @@ struct Assembly: Sendable {
         HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, events: events, metrics: metrics,
                    token: configuration.token, publicStatus: configuration.publicStatus,
                    iceServers: try configuration.iceServers.map { try ICEServerLink(parsing: $0) }, startedAt: startedAt)
+    }
+
+    /// Packets for 3 s at the bitrate ceiling (1,100-byte packets) and 50 audio packets a second:
+    /// more than a NACK can ask back (1 s) plus the pacer's longest queue (0.5 s). 512 at 1 Mbit/s.
+    static func ringCapacity(bitrateKbps: Int) -> Int {
+        max(512, 3 * (bitrateKbps * 1_000 / 8 / 1_100 + 50))
     }
 
     /// `--advertise` addresses first (the operator set them up for viewers to reach us, so they

@@ -17,8 +17,8 @@ public final class PacketRing: @unchecked Sendable {
     private let claimed = Atomic<Int>(-1)
     private let writing = Mutex(0)
 
-    /// `capacity` packets: 2048 hold about 10 s of 1 Mbit/s video and audio.
-    public init(capacity: Int = 2_048) {
+    /// `capacity` packets: 512 hold about 3 s of 1 Mbit/s video and audio.
+    public init(capacity: Int = 512) {
         self.capacity = capacity
         storage = UnsafeMutableRawPointer.allocate(byteCount: capacity * Self.slotSize, alignment: 64)
         lengths = .allocate(capacity: capacity)

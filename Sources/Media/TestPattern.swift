@@ -28,20 +28,20 @@ public struct TestPattern: Sendable {
         return frame
     }
 
+    /// Every row of the bars is the same: draw the first luma and chroma rows, copy them down.
     private mutating func drawBars(shift: Int) {
         let (w, h, cw, ch) = (width, height, frame.chromaWidth, frame.chromaHeight)
         let barWidth = max(2, w / Self.bars.count)
         let (uOffset, vOffset) = (frame.uOffset, frame.vOffset)
+        func bar(_ x: Int) -> (y: UInt8, u: UInt8, v: UInt8) { Self.bars[((x + shift) / barWidth) % Self.bars.count] }
         frame.data.withUnsafeMutableBufferPointer { p in
-            for x in 0..<w {
-                let bar = Self.bars[((x + shift) / barWidth) % Self.bars.count]
-                for y in 0..<h { p[y * w + x] = bar.y }
-                if x % 2 == 0 {
-                    for y in 0..<ch {
-                        p[uOffset + y * cw + x / 2] = bar.u
-                        p[vOffset + y * cw + x / 2] = bar.v
-                    }
-                }
+            let luma = p.baseAddress!, u = luma + uOffset, v = luma + vOffset
+            for x in 0..<w { luma[x] = bar(x).y }
+            for x in 0..<cw { (u[x], v[x]) = (bar(2 * x).u, bar(2 * x).v) }
+            for row in 1..<h { (luma + row * w).update(from: luma, count: w) }
+            for row in 1..<ch {
+                (u + row * cw).update(from: u, count: cw)
+                (v + row * cw).update(from: v, count: cw)
             }
         }
     }

@@ -19,6 +19,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -100,12 +101,13 @@ def cpu_seconds(pids):
     return total / TICK
 
 
-def pss_mb(pids):
+def pss_mb(pids, field="Pss:"):
+    """Proportional set size (or Pss_Anon:, Pss_File:) of `pids` in MB, from smaps_rollup."""
     total = 0
     for pid in pids:
         with contextlib.suppress(OSError):
             with open(f"/proc/{pid}/smaps_rollup") as f:
-                total += sum(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+                total += sum(int(line.split()[1]) for line in f if line.startswith(field))
     return total / 1024
 
 
@@ -124,7 +126,7 @@ class Contender:
         self.http = free_port()
         self.base = f"http://127.0.0.1:{self.http}"
         self.processes, self.measured = [], []
-        self.log = open(os.path.join(ROOT, ".build-bench", f"{name.replace(' ', '_')}.log"), "w")
+        self.log = open(os.path.join(ROOT, ".build-bench", re.sub(r"[^\w.-]+", "_", name) + ".log"), "w")
 
     def spawn(self, command, measured=True, **kwargs):
         process = subprocess.Popen(command, stdout=kwargs.pop("stdout", self.log), stderr=self.log, **kwargs)
@@ -160,39 +162,39 @@ class Contender:
         self.log.close()
 
 
-def vp8_ffmpeg(size, kbps, threads, stock=False):
-    """libvpx as Pinhole sets it up (realtime, CBR, no lag, error resilient, cpu-used -12), or as
-    pion's rtp-to-webrtc example does (cpu-used 5, keyframe every 10 frames, default threads)."""
+def vp8_ffmpeg(size, kbps, threads=None, tuned=False):
+    """libvpx in ffmpeg as a stock setup runs it (realtime deadline, the bitrate, ffmpeg's other
+    defaults), or `tuned` with Pinhole's own settings (CBR, cpu-used -12, no lag, error resilient,
+    1 s keyframe interval). `threads` None leaves ffmpeg's default (one per core)."""
     width, height = size.split("x")
-    common = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}",
-              "-r", "30", "-i", "-", "-c:v", "libvpx", "-b:v", f"{kbps}k"]
-    if stock:
-        return common + ["-deadline", "1", "-cpu-used", "5", "-g", "10", "-error-resilient", "1", "-auto-alt-ref", "1"]
-    return common + ["-deadline", "realtime", "-cpu-used", "-12", "-lag-in-frames", "0", "-error-resilient", "1",
-                     "-minrate", f"{kbps}k", "-maxrate", f"{kbps}k", "-bufsize", f"{kbps}k", "-undershoot-pct", "100",
-                     "-overshoot-pct", "15", "-g", "30", "-threads", str(threads)]
+    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}",
+               "-r", "30", "-i", "-", "-c:v", "libvpx", "-deadline", "realtime", "-b:v", f"{kbps}k"]
+    if tuned:
+        command += ["-cpu-used", "-12", "-lag-in-frames", "0", "-error-resilient", "1", "-minrate", f"{kbps}k", "-maxrate", f"{kbps}k",
+                    "-bufsize", f"{kbps}k", "-undershoot-pct", "100", "-overshoot-pct", "15", "-g", "30"]
+    return command + ([] if threads is None else ["-threads", str(threads)])
 
 
 OPUS = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
         "-c:a", "libopus", "-b:a", "48k", "-frame_duration", "20", "-application", "lowdelay"]
 
 
-def pinhole(size, kbps):
-    c = Contender(f"pinhole {size}", size, kbps)
+def pinhole(size, kbps, label=""):
+    c = Contender(f"pinhole {size}{label}", size, kbps)
     c.spawn([PINHOLE, "--video", "test", "--audio", "test", "--http", f"127.0.0.1:{c.http}",
              "--udp", f"127.0.0.1:{free_port(socket.SOCK_DGRAM)}", "--size", size, "--fps", "30", "--bitrate", str(kbps)])
     c.wait_http()
     return c
 
 
-def pion(size, kbps, threads, stock=False):
-    label = "stock ffmpeg" if stock else f"ffmpeg -threads {threads}"
+def pion(size, kbps, threads, tuned=False):
+    label = ("ffmpeg, default threads" if threads is None else f"ffmpeg -threads {threads}") + (" (Pinhole's encoder settings)" if tuned else "")
     c = Contender(f"pion + {label} {size}", size, kbps)
     video, audio = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM)
     c.spawn([PION, "-http", f"127.0.0.1:{c.http}", "-udp", f"127.0.0.1:{free_port(socket.SOCK_DGRAM)}",
              "-video-rtp", f"127.0.0.1:{video}", "-audio-rtp", f"127.0.0.1:{audio}"])
     c.wait_http()
-    c.pattern_into(vp8_ffmpeg(size, kbps, threads, stock) + ["-f", "rtp", f"rtp://127.0.0.1:{video}?pkt_size=1200"])
+    c.pattern_into(vp8_ffmpeg(size, kbps, threads, tuned) + ["-f", "rtp", f"rtp://127.0.0.1:{video}?pkt_size=1200"])
     c.spawn(OPUS + ["-f", "rtp", f"rtp://127.0.0.1:{audio}"])
     return c
 
@@ -207,7 +209,7 @@ def aiortc_server(size, kbps):
 
 def encoder_floor(size, kbps):
     c = Contender(f"libvpx + libopus alone {size}", size, kbps)
-    c.pattern_into(vp8_ffmpeg(size, kbps, 1) + ["-f", "null", "-"])
+    c.pattern_into(vp8_ffmpeg(size, kbps, 1, tuned=True) + ["-f", "null", "-"])
     c.spawn(OPUS + ["-f", "null", "-"])
     return c
 
@@ -269,7 +271,7 @@ def measure_viewers(loop, c, settle, window):
         if starved:
             cpu[count] = {"cpu": cpu[count], "starvedViewers": starved}
         if count == 8:
-            pss = pss_mb(c.measured)
+            pss = {"total": pss_mb(c.measured), "anon": pss_mb(c.measured, "Pss_Anon:"), "file": pss_mb(c.measured, "Pss_File:")}
     for pc in clients:
         loop.run(pc.close())
     return cpu, pss
@@ -293,10 +295,11 @@ def run(args):
     plans = [
         ("pinhole", lambda: pinhole("640x480", 1000), True),
         ("pion-ffmpeg-1", lambda: pion("640x480", 1000, 1), True),
-        ("pion-ffmpeg-stock", lambda: pion("640x480", 1000, 0, stock=True), True),
+        ("pion-ffmpeg-default-threads", lambda: pion("640x480", 1000, None), True),
+        ("pion-ffmpeg-1-tuned", lambda: pion("640x480", 1000, 1, tuned=True), True),
         ("aiortc", lambda: aiortc_server("640x480", 1000), True),
         ("floor", lambda: encoder_floor("640x480", 1000), False),
-        ("pinhole-idle", lambda: pinhole("640x480", 1000), False),
+        ("pinhole-idle", lambda: pinhole("640x480", 1000, ", no viewer"), False),
         ("pinhole-720", lambda: pinhole("1280x720", 2500), True),
         ("pion-ffmpeg-1-720", lambda: pion("1280x720", 2500, 1), True),
         ("floor-720", lambda: encoder_floor("1280x720", 2500), False),
@@ -313,11 +316,13 @@ def run(args):
             if served:
                 entry["setup"] = measure_setup(browser, c, args.runs)
                 entry["latency"] = measure_latency(browser, c, args.latency_seconds)
-                entry["cpu"], entry["pssMB8"] = measure_viewers(loop, c, args.settle, args.window)
+                entry["cpu"], pss = measure_viewers(loop, c, args.settle, args.window)
+                entry["pssMB8"], entry["pssAnonMB8"], entry["pssFileMB8"] = pss["total"], pss["anon"], pss["file"]
                 entry["viewers"] = per_viewer(entry["cpu"])
             else:
                 entry["cpu"] = {0: cpu_rate(c.measured, args.window * 2)}
-                entry["pssMB8"] = pss_mb(c.measured)
+                entry["pssMB8"], entry["pssAnonMB8"] = pss_mb(c.measured), pss_mb(c.measured, "Pss_Anon:")
+                entry["pssFileMB8"] = pss_mb(c.measured, "Pss_File:")
             results["contenders"][key] = entry
             print(json.dumps(entry), flush=True)
         finally:

@@ -12,13 +12,13 @@ def cpu1(entry):
 
 def rows(results):
     out = [("contender", "POST→frame ms", "offer→frame ms", "gather ms", "g2g median ms", "g2g p95 ms",
-            "CPU 1 viewer", "per extra viewer", "+16 viewers", "PSS 8 viewers MB")]
+            "CPU 1 viewer", "per extra viewer", "+16 viewers", "PSS 8 viewers MB", "anon / file MB")]
     for entry in results["contenders"].values():
         setup, latency, viewers = entry.get("setup", {}), entry.get("latency", {}), entry.get("viewers", {})
         out.append((entry["name"], fmt(setup.get("postToFirstFrameMs")), fmt(setup.get("offerToFirstFrameMs")),
                     fmt(setup.get("gatherMs")), fmt(latency.get("medianMs")), fmt(latency.get("p95Ms")),
                     fmt(cpu1(entry), "", 3), fmt(viewers.get("marginalPerViewer"), "", 4), fmt(viewers.get("added16"), "", 3),
-                    fmt(entry.get("pssMB8"), "", 1)))
+                    fmt(entry.get("pssMB8"), "", 1), f"{fmt(entry.get('pssAnonMB8'), '', 1)} / {fmt(entry.get('pssFileMB8'), '', 1)}"))
     return out
 
 
