@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 version=$(sed -n 's/.*version: "\([^"]*\)".*/\1/p' Sources/pinhole/Pinhole.swift | head -n 1)
 arch=$(dpkg --print-architecture)
 # The same command as `make build`: one release build serves the tests, the bench and the package.
-swift build -c release --product pinhole --static-swift-stdlib >&2
+swift build -c release --product pinhole --static-swift-stdlib -Xswiftc -Osize >&2
 binary=.build/release/pinhole
 
 root=$(mktemp -d)

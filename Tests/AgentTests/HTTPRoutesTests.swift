@@ -84,6 +84,11 @@ import Transport
         #expect(String(buffer: page.body).contains("<video") && page.headers[.contentType]?.hasPrefix("text/html") == true)
         let options = try await e.call(.options, "/whep", expect: .noContent)
         #expect(options.headers[values: HTTPField.Name("Accept-Post")!] == ["application/sdp"])
+        // A browser's CORS preflight: allowed, and Location readable by the page (WHEP §4.1).
+        let preflight = try await e.call(.options, "/whep", headers: [HTTPField.Name("Origin")!: "http://viewer.example",
+                                                                      HTTPField.Name("Access-Control-Request-Method")!: "POST"],
+                                         expect: .noContent)
+        #expect(preflight.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == "http://viewer.example")
         let sdp: HTTPFields = [.contentType: "application/sdp"]
         let bad = try await e.call(.post, "/whep", headers: sdp, body: "v=0\r\nno type=value here\r\n", expect: .badRequest)
         #expect(String(buffer: bad.body).contains("line 2"))

@@ -40,7 +40,7 @@ import report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-PINHOLE = os.path.join(ROOT, ".build", "release", "pinhole")
+PINHOLE = os.environ.get('PINHOLE_BIN', os.path.join(ROOT, '.build', 'release', 'pinhole'))
 PION = os.path.join(ROOT, ".build-bench", "pion-whep")
 TICK = os.sysconf("SC_CLK_TCK")
 VIEWERS = [1, 2, 4, 8, 16]
@@ -72,16 +72,21 @@ async def load_client(base):
     pc.addTransceiver("video", direction="recvonly")
     pc.addTransceiver("audio", direction="recvonly")
     await pc.setLocalDescription(await pc.createOffer())
-    request = urllib.request.Request(base + "/whep", data=pc.localDescription.sdp.encode(), method="POST",
+    # No bandwidth feedback from the load: every contender then sends at its configured bitrate
+    # (Pinhole's encoder would otherwise follow aiortc's cautious REMB estimate, about 350 kbit/s).
+    offer = "".join(line for line in pc.localDescription.sdp.splitlines(keepends=True) if "goog-remb" not in line and "transport-cc" not in line)
+    request = urllib.request.Request(base + "/whep", data=offer.encode(), method="POST",
                                      headers={"Content-Type": "application/sdp"})
     response = await asyncio.to_thread(urllib.request.urlopen, request, timeout=10)
     await pc.setRemoteDescription(RTCSessionDescription(sdp=response.read().decode(), type="answer"))
     return pc
 
 
-async def packets_received(pc):
-    stats = await pc.getStats()
-    return sum(s.packetsReceived for s in stats.values() if s.type == "inbound-rtp")
+async def received(pc):
+    """(packets, bytes) received so far, video and audio."""
+    stats = (await pc.getStats()).values()
+    packets = sum(s.packetsReceived for s in stats if s.type == "inbound-rtp")
+    return packets, sum(s.bytesReceived for s in stats if s.type == "transport")
 
 
 # ---- processes and what they cost
@@ -259,22 +264,27 @@ def measure_latency(browser, c, seconds):
 
 
 def measure_viewers(loop, c, settle, window):
-    clients, cpu, pss = [], {}, None
+    """CPU at each viewer count (the ends measured twice as long: their difference is the figure),
+    the media each viewer got meanwhile (Pinhole's encoder follows the slowest viewer's estimate,
+    so a lower rate would flatter it), and PSS at 8."""
+    clients, cpu, kbps, pss = [], {}, {}, None
     for count in VIEWERS:
         while len(clients) < count:
             clients.append(loop.run(load_client(c.base)))
         time.sleep(settle)
-        before = [loop.run(packets_received(pc)) for pc in clients]
-        cpu[count] = cpu_rate(c.measured, window)
-        after = [loop.run(packets_received(pc)) for pc in clients]
-        starved = sum(1 for b, a in zip(before, after) if a - b < 10 * window)
+        seconds = window * (2 if count in (VIEWERS[0], VIEWERS[-1]) else 1)
+        before = [loop.run(received(pc)) for pc in clients]
+        cpu[count] = cpu_rate(c.measured, seconds)
+        after = [loop.run(received(pc)) for pc in clients]
+        kbps[count] = statistics.mean(8 * (a[1] - b[1]) / seconds / 1000 for b, a in zip(before, after))
+        starved = sum(1 for b, a in zip(before, after) if a[0] - b[0] < 10 * seconds)
         if starved:
             cpu[count] = {"cpu": cpu[count], "starvedViewers": starved}
         if count == 8:
             pss = {"total": pss_mb(c.measured), "anon": pss_mb(c.measured, "Pss_Anon:"), "file": pss_mb(c.measured, "Pss_File:")}
     for pc in clients:
         loop.run(pc.close())
-    return cpu, pss
+    return cpu, kbps, pss
 
 
 def per_viewer(cpu):
@@ -316,7 +326,7 @@ def run(args):
             if served:
                 entry["setup"] = measure_setup(browser, c, args.runs)
                 entry["latency"] = measure_latency(browser, c, args.latency_seconds)
-                entry["cpu"], pss = measure_viewers(loop, c, args.settle, args.window)
+                entry["cpu"], entry["kbpsPerViewer"], pss = measure_viewers(loop, c, args.settle, args.window)
                 entry["pssMB8"], entry["pssAnonMB8"], entry["pssFileMB8"] = pss["total"], pss["anon"], pss["file"]
                 entry["viewers"] = per_viewer(entry["cpu"])
             else:

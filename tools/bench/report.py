@@ -112,7 +112,7 @@ of the contender's processes (from /proc) with one viewer; *per extra viewer* fr
 
 Stripped binary: {results['binaryBytes'] / 1e6:.1f} MB (Swift runtime linked in).
 
-CPU by number of viewers (cores):
+CPU by number of viewers, in cores (and the media each viewer received meanwhile):
 
 {viewer_table(results)}
 
@@ -133,7 +133,8 @@ def viewer_table(results):
     counts = ["1", "2", "4", "8", "16"]
     lines = ["| contender | " + " | ".join(counts) + " |", "|---|" + "---|" * len(counts)]
     for entry in results["contenders"].values():
-        steps = entry.get("viewers", {}).get("steps")
+        steps, rates = entry.get("viewers", {}).get("steps"), entry.get("kbpsPerViewer", {})
         if steps:
-            lines.append(f"| {entry['name']} | " + " | ".join(fmt(steps.get(n, steps.get(int(n))), '', 3) for n in counts) + " |")
+            cells = [f"{fmt(steps.get(n, steps.get(int(n))), '', 3)} ({fmt(rates.get(n, rates.get(int(n))))} kbit/s)" for n in counts]
+            lines.append(f"| {entry['name']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
