@@ -1,5 +1,7 @@
 public import Logging
 internal import Hummingbird
+internal import HummingbirdCore
+internal import NIOCore
 internal import ServiceLifecycle
 internal import UnixSignals
 internal import Transport
@@ -48,7 +50,11 @@ public struct Agent: Sendable {
         let notifier = SystemdNotifier.fromProcessEnvironment()
         let router = Router()
         try parts.routes(gpio: gpio).add(to: router)
-        let app = Application(router: router, configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
+        let requestTimeout = TimeAmount.seconds(Int64(configuration.httpTimeoutSeconds))
+        let app = Application(router: router,
+                              server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadline(timeout: requestTimeout)],
+                                                                  idleTimeout: requestTimeout)),
+                              configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
                               onServerRunning: { [logger, plan = parts.plan, candidates = parts.candidates] channel in
                                   logger.info("pinhole ready", metadata: [
                                       "http": "\(channel.localAddress.map { "\($0)" } ?? configuration.http)",

@@ -26,8 +26,11 @@ struct Assembly: Sendable {
         let ring = PacketRing(capacity: Self.ringCapacity(bitrateKbps: configuration.bitrateKbps))
         let metrics = MetricsExporter()
         let events = EventBus(observe: metrics.count)
+        var limits = MediaTransport.Limits()
+        limits.setupTimeout = UInt64(configuration.setupTimeoutSeconds) * 1_000_000_000
+        limits.consentTimeout = UInt64(configuration.consentTimeoutSeconds) * 1_000_000_000
         transport = try MediaTransport(binding: try TransportAddress(parsing: configuration.udp),
-                                       dtlsContext: DTLSContext(certificate: certificate), ring: ring,
+                                       dtlsContext: DTLSContext(certificate: certificate), ring: ring, limits: limits,
                                        logger: logger, keyframes: keyframes, onViewer: { event in
             switch event {
             case .connected(let id, let address): events.publish("viewer", ["state": "connected", "id": id, "address": address])

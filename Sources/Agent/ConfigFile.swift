@@ -157,6 +157,9 @@ extension Configuration {
             case "viewer_led": viewerLED = try string()
             case "long_press": longPress = try string()
             case "long_press_ms": longPressMilliseconds = try integer()
+            case "setup_timeout": setupTimeoutSeconds = try integer()
+            case "consent_timeout": consentTimeoutSeconds = try integer()
+            case "http_timeout": httpTimeoutSeconds = try integer()
             default: throw .init(line: entry.line, reason: "unknown key '\(rawKey)'")
             }
         }
@@ -190,6 +193,9 @@ extension Configuration {
         viewer_led = "\(viewerLED)"
         long_press = "\(longPress)"
         long_press_ms = \(longPressMilliseconds)
+        setup_timeout = \(setupTimeoutSeconds)
+        consent_timeout = \(consentTimeoutSeconds)
+        http_timeout = \(httpTimeoutSeconds)
 
         """
     }

@@ -40,6 +40,12 @@ public struct Configuration: Sendable {
     /// What holding `button` does: none, mute or restart (stop and start streaming).
     public var longPress = "none"
     public var longPressMilliseconds = 1_500
+    /// ICE and DTLS must complete within this many seconds of the answer.
+    public var setupTimeoutSeconds = 10
+    /// A viewer with no authenticated ICE check for this long is dropped (RFC 7675 §5.1).
+    public var consentTimeoutSeconds = 30
+    /// An HTTP request must arrive whole within this many seconds (slow senders are cut off).
+    public var httpTimeoutSeconds = 10
     /// Test-only fault switch: stall the video pipeline this many seconds after start.
     public var testStallVideoAfterSeconds: Int?
 
@@ -79,6 +85,10 @@ public struct Configuration: Sendable {
         }
         guard (300...10_000).contains(longPressMilliseconds) else {
             throw .invalid(option: "--long-press-ms", detail: "\(longPressMilliseconds): from 300 to 10000")
+        }
+        for (option, value, range) in [("--setup-timeout", setupTimeoutSeconds, 2...60), ("--consent-timeout", consentTimeoutSeconds, 5...300),
+                                       ("--http-timeout", httpTimeoutSeconds, 1...300)] where !range.contains(value) {
+            throw .invalid(option: option, detail: "\(value): from \(range.lowerBound) to \(range.upperBound) seconds")
         }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw .invalid(option: "--log-level", detail: "\(logLevel): trace, debug, info, notice, warning, error or critical")

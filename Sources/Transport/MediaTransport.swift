@@ -32,7 +32,7 @@ public final class MediaTransport: Sendable {
 
     public struct Limits: Sendable {
         /// ICE and DTLS must complete within this time of the answer.
-        public var setupTimeout: UInt64 = 15_000_000_000
+        public var setupTimeout: UInt64 = 10_000_000_000
         /// RFC 7675 §5.1: consent expires 30 s after the last authenticated check.
         public var consentTimeout: UInt64 = 30_000_000_000
         public init() {}

@@ -38,6 +38,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "LED on while a viewer is connected, as --led.") var viewerLed: String?
     @Option(help: "What holding the stream button does: none, mute or restart. Default none.") var longPress: String?
     @Option(help: "How long a hold is a long press, in ms. Default 1500.") var longPressMs: Int?
+    @Option(help: "Seconds ICE and DTLS may take after the answer. Default 10.") var setupTimeout: Int?
+    @Option(help: "Seconds without an authenticated ICE check before a viewer is dropped (RFC 7675). Default 30.") var consentTimeout: Int?
+    @Option(help: "Seconds an HTTP request may take to arrive. Default 10.") var httpTimeout: Int?
     @Option(help: .hidden) var testStallVideoAfter: Int?
 
     /// The file's configuration with the command line over it.
@@ -67,6 +70,9 @@ struct Serve: AsyncParsableCommand {
         if let viewerLed { c.viewerLED = viewerLed }
         if let longPress { c.longPress = longPress }
         if let longPressMs { c.longPressMilliseconds = longPressMs }
+        if let setupTimeout { c.setupTimeoutSeconds = setupTimeout }
+        if let consentTimeout { c.consentTimeoutSeconds = consentTimeout }
+        if let httpTimeout { c.httpTimeoutSeconds = httpTimeout }
         c.testStallVideoAfterSeconds = testStallVideoAfter
         return c
     }

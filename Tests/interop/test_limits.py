@@ -1,0 +1,77 @@
+"""Limits on what a client may hold (issue #10): a session that never completes ICE and DTLS is
+freed after --setup-timeout; an HTTP client that drips its request is cut off after
+--http-timeout, while a normal request and a long event stream are not."""
+import os
+import socket
+import time
+import urllib.request
+
+from conftest import Agent, ROOT
+
+OFFER = open(os.path.join(ROOT, "Tests", "WireFormatTests", "Fixtures", "sdp", "chromium-156-recvonly-offer.sdp"), "rb").read()
+
+
+def post_offer(agent):
+    request = urllib.request.Request(agent.base + "/whep", data=OFFER, method="POST", headers={"Content-Type": "application/sdp"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status
+
+
+def test_a_session_that_never_connects_is_freed():
+    agent = Agent("--setup-timeout", "2")
+    try:
+        assert post_offer(agent) == 201
+        assert agent.status()["viewerCount"] == 1
+        posted = time.time()
+        while agent.status()["viewerCount"] and time.time() - posted < 5:
+            time.sleep(0.1)
+        freed = time.time() - posted
+        print(f"\nunconnected session freed after {freed:.1f} s (setup timeout 2 s)")
+        assert agent.status()["viewerCount"] == 0 and 1.8 < freed < 3.5
+    finally:
+        agent.stop()
+
+
+def closed_after(agent, first, drip):
+    """Sends `first`, then one byte of `drip` every 0.25 s; seconds until the agent closes."""
+    with socket.create_connection(("127.0.0.1", agent.http_port), timeout=10) as s:
+        started = time.time()
+        s.sendall(first)
+        s.settimeout(0.25)
+        for byte in drip:
+            try:
+                if s.recv(4096) == b"":
+                    return time.time() - started
+            except socket.timeout:
+                pass
+            except ConnectionResetError:
+                return time.time() - started
+            try:
+                s.sendall(bytes([byte]))
+            except (BrokenPipeError, ConnectionResetError):
+                return time.time() - started
+        return None
+
+
+def test_slow_senders_are_cut_off_and_nothing_else_is():
+    agent = Agent("--http-timeout", "2")
+    try:
+        head = closed_after(agent, b"GET /api/status HTTP/1.1\r\nHost: pinhole\r\n", b"X-Drip: " + b"a" * 40)
+        body = closed_after(agent, b"POST /whep HTTP/1.1\r\nHost: pinhole\r\nContent-Type: application/sdp\r\nContent-Length: 4000\r\n\r\n",
+                            b"v" * 40)
+        print(f"\nslow headers cut off after {head:.1f} s, slow body after {body:.1f} s (HTTP timeout 2 s)")
+        assert head is not None and 1.8 < head < 3.5
+        assert body is not None and 1.8 < body < 3.5
+        assert agent.status()["streaming"] is True
+        with urllib.request.urlopen(agent.base + "/api/events", timeout=10) as events:
+            assert events.read1(64).startswith(b"retry:")
+            time.sleep(3)  # longer than the timeout with nothing to send: the stream stays open
+            urllib.request.urlopen(urllib.request.Request(agent.base + "/api/audio/mute", method="POST"), timeout=5).read()
+            received = b""
+            while b"event: audio" not in received:
+                chunk = events.read1(4096)
+                assert chunk, "the event stream was closed"
+                received += chunk
+        assert post_offer(agent) == 201
+    finally:
+        agent.stop()
