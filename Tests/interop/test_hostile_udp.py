@@ -1,0 +1,104 @@
+"""Hostile datagrams on the media port while a real viewer (aiortc) watches (issue #10): forged
+and malformed STUN, a USE-CANDIDATE flood, DTLS from an address ICE never validated, RTCP-shaped
+and random garbage. None is answered, the viewer keeps its picture, and the log stays quiet. A
+correctly authenticated check from the same socket is answered: the forging code is right, so
+the silence means something."""
+import asyncio
+import hashlib
+import hmac
+import os
+import random
+import socket
+import struct
+import time
+import zlib
+
+from whep_client import Viewer
+
+MAGIC = 0x2112A442
+
+
+def attribute(kind, value):
+    return struct.pack("!HH", kind, len(value)) + value + b"\0" * (-len(value) % 4)
+
+
+def binding_request(username, key, use_candidate=False, corrupt_length=False):
+    """An ICE connectivity check (RFC 8445 §7.1.2) with MESSAGE-INTEGRITY and FINGERPRINT (RFC 8489 §14.5, §14.7)."""
+    transaction = os.urandom(12)
+    body = b"" if username is None else attribute(0x0006, username.encode())
+    body += attribute(0x0024, struct.pack("!I", 1853824767)) + attribute(0x802A, os.urandom(8))
+    if use_candidate:
+        body += attribute(0x0025, b"")
+    header = lambda extra: struct.pack("!HHI", 0x0001, len(body) + extra, MAGIC) + transaction
+    integrity = hmac.new(key.encode(), header(24) + body, hashlib.sha1).digest()
+    body += attribute(0x0008, integrity)
+    crc = zlib.crc32(header(8) + body) ^ 0x5354554E
+    message = header(8) + body + attribute(0x8028, struct.pack("!I", crc & 0xFFFFFFFF))
+    if corrupt_length:  # the first attribute claims to run past the end of the message
+        message = message[:20] + struct.pack("!HH", 0x0006, 0xFFF0) + message[24:]
+    return message
+
+
+def credentials(sdp):
+    values = dict(line[2:].split(":", 1) for line in sdp.splitlines() if line.startswith(("a=ice-ufrag", "a=ice-pwd")))
+    return values["ice-ufrag"], values["ice-pwd"]
+
+
+def answered(sock):
+    """Datagrams that came back within 0.3 s."""
+    replies, deadline = 0, time.time() + 0.3
+    while time.time() < deadline:
+        try:
+            sock.recvfrom(2048)
+            replies += 1
+        except socket.timeout:
+            pass
+    return replies
+
+
+def test_hostile_datagrams_are_dropped_and_the_viewer_keeps_watching(agent):
+    async def run():
+        viewer = Viewer(agent.base)
+        await viewer.connect()
+        await asyncio.sleep(1.5)
+        ours, our_pwd = credentials(viewer.pc.remoteDescription.sdp)
+        theirs, _ = credentials(viewer.pc.localDescription.sdp)
+        target = ("127.0.0.1", agent.udp_port)
+        log_lines = sum(1 for _ in open(agent.log_path))
+        frames_before = len(viewer.video_frames)
+        attacks = {
+            "bad integrity": [binding_request(f"{ours}:{theirs}", "not-the-password-at-all")],
+            "no USERNAME": [binding_request(None, our_pwd)],
+            "username halves swapped": [binding_request(f"{theirs}:{ours}", our_pwd)],
+            "attribute past the end": [binding_request(f"{ours}:{theirs}", our_pwd, corrupt_length=True)],
+            "USE-CANDIDATE flood, forged": [binding_request(f"{ours}:{theirs}", "guess%d" % i, use_candidate=True) for i in range(1000)],
+            "DTLS ClientHello, unvalidated address": [bytes([22, 0xFE, 0xFD]) + os.urandom(120) for _ in range(1000)],
+            "RTCP-shaped garbage": [bytes([0x81, 200 + i % 7]) + os.urandom(60) for i in range(1000)],
+            "random bytes": [os.urandom(random.Random(i).randint(1, 1400)) for i in range(1000)],
+        }
+        outcomes = {}
+        for name, datagrams in attacks.items():
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                sock.bind(("127.0.0.1", 0))
+                sock.settimeout(0.05)
+                for datagram in datagrams:
+                    sock.sendto(datagram, target)
+                outcomes[name] = await asyncio.to_thread(answered, sock)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            sock.settimeout(0.05)
+            sock.sendto(binding_request(f"{ours}:{theirs}", our_pwd), target)
+            outcomes["control: authenticated check, no nomination"] = await asyncio.to_thread(answered, sock)
+        await asyncio.sleep(1.5)
+        frames_after = len(viewer.video_frames)
+        await viewer.close()
+        return outcomes, frames_after - frames_before, sum(1 for _ in open(agent.log_path)) - log_lines
+
+    outcomes, frames, log_growth = asyncio.run(run())
+    print(f"\nreplies per attack: {outcomes}; viewer decoded {frames} frames meanwhile; log grew {log_growth} lines")
+    control = outcomes.pop("control: authenticated check, no nomination")
+    assert control == 1, "the forging code is wrong: a correct check was not answered"
+    assert all(replies == 0 for replies in outcomes.values()), outcomes
+    assert frames >= 60, "the viewer stopped getting pictures"
+    assert log_growth < 20
+    assert agent.status()["streaming"] is True
