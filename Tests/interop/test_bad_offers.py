@@ -66,3 +66,46 @@ def test_unknown_session_is_404(agent):
     except urllib.error.HTTPError as error:
         assert error.code == 404
         assert json.loads(error.read())["error"]
+
+
+def offer_without_media():
+    text = chromium_offer()
+    return text[:text.index("m=")]
+
+
+STRUCTURAL = [
+    ("no m-lines", lambda: offer_without_media(), 400),
+    ("1,000 m-lines", lambda: offer_without_media() + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n" * 1000, 400),
+    ("20 m-lines", lambda: offer_without_media() + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n" * 20, 400),
+    ("a 1 MiB line", lambda: "v=0\r\na=" + "x" * (1 << 20) + "\r\n", 413),
+    ("100 candidates", lambda: chromium_offer() + "a=candidate:1 1 udp 1 127.0.0.1 9 typ host\r\n" * 100, 400),
+    ("5,000 candidates", lambda: chromium_offer() + "a=candidate:1 1 udp 1 127.0.0.1 9 typ host\r\n" * 5000, 413),
+    ("31-byte sha-256 fingerprint", lambda: chromium_offer().replace("a=fingerprint:sha-256 02:D9:", "a=fingerprint:sha-256 "), 400),
+    ("300-character ufrag", lambda: chromium_offer().replace("a=ice-ufrag:Vces", "a=ice-ufrag:" + "V" * 300), 400),
+    ("300-character pwd", lambda: chromium_offer().replace("a=ice-pwd:", "a=ice-pwd:" + "p" * 300), 400),
+    ("extmap id 0", lambda: chromium_offer().replace("a=extmap:1 urn", "a=extmap:0 urn"), 400),
+    ("extmap id 256", lambda: chromium_offer().replace("a=extmap:1 urn", "a=extmap:256 urn"), 400),
+]
+
+
+def test_structural_extremes_are_refused(agent):
+    outcomes = {}
+    for name, make, expected in STRUCTURAL:
+        status, body = post(agent, make().encode())
+        outcomes[name] = (status, json.loads(body)["detail"][:60] if body.startswith(b"{") else body[:60])
+        assert status == expected, (name, status, body[:200])
+    print("\n" + "\n".join(f"  {name}: {status} {detail}" for name, (status, detail) in outcomes.items()))
+    assert agent.status()["viewerCount"] == 0
+
+
+def test_wrong_methods_on_every_route(agent):
+    wrong = [("GET", "/whep"), ("PUT", "/whep"), ("GET", "/whep/sessions/0"), ("POST", "/whep/sessions/0"),
+             ("POST", "/api/status"), ("DELETE", "/api/events"), ("POST", "/metrics"), ("GET", "/api/stream/start"),
+             ("GET", "/api/stream/stop"), ("PUT", "/api/stream/toggle"), ("GET", "/api/audio/mute"), ("DELETE", "/")]
+    for method, path in wrong:
+        try:
+            urllib.request.urlopen(urllib.request.Request(agent.base + path, method=method), timeout=5)
+            assert False, f"{method} {path} succeeded"
+        except urllib.error.HTTPError as error:
+            assert error.code in (404, 405), (method, path, error.code)
+    assert agent.status()["streaming"] is True
