@@ -81,6 +81,9 @@ public final class DTLSEndpoint {
         let result = SSL_do_handshake(ssl)
         if result == 1 {
             state = finishHandshake()
+            // A peer refused after the handshake (its certificate is not the one its SDP named) is
+            // told at once by close_notify, rather than left to find out from its own timeouts.
+            if case .failed = state { SSL_shutdown(ssl) }
             return
         }
         switch SSL_get_error(ssl, result) {
