@@ -117,20 +117,25 @@ extension ViewerPage {
 
     function onConnection(peer) {
       if (peer !== pc) return;
+      if (peer.reportDTLS) peer.reportDTLS();
       log(`connection ${peer.connectionState}`);
       if (peer.connectionState === "connected") setState(pinhole.paused ? "paused" : "live");
       if (peer.connectionState === "failed") scheduleRecovery("connection failed");
     }
 
+    /// Logs each DTLS state once. The handshake can finish before this is attached, so the state
+    /// is also read now and again when the connection's state changes.
     function watchDTLS(peer) {
       const transport = peer.getReceivers()[0] && peer.getReceivers()[0].transport;
-      if (!transport) return;
-      const report = () => {
-        if (peer !== pc) return;
-        log(`DTLS ${transport.state}`);
-        if (transport.state === "connected") pinhole.times.dtlsConnected = performance.now();
+      let last = "new";
+      peer.reportDTLS = () => {
+        if (peer !== pc || !transport || transport.state === last) return;
+        last = transport.state;
+        log(`DTLS ${last}`);
+        if (last === "connected") pinhole.times.dtlsConnected = performance.now();
       };
-      transport.addEventListener("statechange", report);
+      if (transport) transport.addEventListener("statechange", peer.reportDTLS);
+      peer.reportDTLS();
     }
 
     function awaitFirstFrame(peer) {
