@@ -52,8 +52,7 @@ public struct Agent: Sendable {
         try parts.routes(gpio: gpio).add(to: router)
         let requestTimeout = TimeAmount.seconds(Int64(configuration.httpTimeoutSeconds))
         let app = Application(router: router,
-                              server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadline(timeout: requestTimeout)],
-                                                                  idleTimeout: requestTimeout)),
+                              server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadline(timeout: requestTimeout)])),
                               configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
                               onServerRunning: { [logger, plan = parts.plan, candidates = parts.candidates] channel in
                                   logger.info("pinhole ready", metadata: [

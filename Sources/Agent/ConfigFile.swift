@@ -136,9 +136,8 @@ extension Configuration {
             case "audio": audio = try string()
             case "pixel_format": pixelFormat = try string()
             case "size":
-                let parts = try string().split(separator: "x").compactMap { Int($0) }
-                guard parts.count == 2 else { throw .init(line: entry.line, reason: "size takes \"WxH\"") }
-                (width, height) = (parts[0], parts[1])
+                guard let size = Configuration.size(parsing: try string()) else { throw .init(line: entry.line, reason: "size takes \"WxH\"") }
+                (width, height) = size
             case "fps": fps = try integer()
             case "bitrate": bitrateKbps = try integer()
             case "min_bitrate": minimumBitrateKbps = try integer()

@@ -51,6 +51,12 @@ public struct Configuration: Sendable {
 
     public init() {}
 
+    /// `WxH` (the `--size` option and the file's `size`) as width and height; nil when malformed.
+    public static func size(parsing text: String) -> (width: Int, height: Int)? {
+        let parts = text.split(separator: "x").compactMap { Int($0) }
+        return parts.count == 2 ? (parts[0], parts[1]) : nil
+    }
+
     /// Checks every value without touching devices or ports (`--check-config`).
     public func validate() throws(ConfigurationError) {
         guard width >= 16, height >= 16, width % 2 == 0, height % 2 == 0, width <= 3840, height <= 2160 else {

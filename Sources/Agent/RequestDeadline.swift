@@ -3,7 +3,7 @@ internal import NIOHTTPTypes
 
 /// Closes a connection whose next request has not arrived whole within `timeout` of the
 /// connection opening or of the previous response: a client that drips its headers or body a
-/// byte at a time holds nothing for long. The clock stops while a response is being written, so
+/// byte at a time holds nothing for long, and an idle connection is closed the same way. The clock stops while a response is being written, so
 /// a long response (the event stream) is not cut off.
 final class RequestDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart

@@ -26,6 +26,9 @@ extension ViewerPage {
       $("log").scrollTop = $("log").scrollHeight;
     }
 
+    /// The id in this page's session URL, as /api/status and /api/events name viewers.
+    const sessionID = () => (pinhole.sessionURL || "").split("/").pop();
+
     function setState(state) {
       pinhole.state = state;
       $("state").textContent = state;
@@ -228,8 +231,7 @@ extension ViewerPage {
           log(`attempt ${attempt}: agent unreachable`);
           continue;
         }
-        const id = (pinhole.sessionURL || "").split("/").pop();
-        if (pc && pc.connectionState === "connected" && status.viewers.some((v) => v.id === id)) {
+        if (pc && pc.connectionState === "connected" && status.viewers.some((v) => v.id === sessionID())) {
           log("agent reachable and this session alive");
           setState(pinhole.paused ? "paused" : "live");
         } else {
@@ -272,11 +274,10 @@ extension ViewerPage {
       const data = block.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5)).join("\n");
       if (!data) return;
       const event = JSON.parse(data);
-      const id = (pinhole.sessionURL || "").split("/").pop();
       if (event.type === "streaming") {
         log(`agent: streaming ${event.state}${event.by ? " (" + event.by + ")" : ""}`);
         if ((event.state === "stopped") !== pinhole.paused) setPaused(event.state === "stopped", event.by);
-      } else if (event.type === "viewer" && event.id === id) {
+      } else if (event.type === "viewer" && event.id === sessionID()) {
         log(`agent: this viewer ${event.state}${event.reason ? " (" + event.reason + ")" : ""}`);
         if (event.state === "left") scheduleRecovery("the agent ended this session");
       } else if (event.type === "device") {

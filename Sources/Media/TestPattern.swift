@@ -37,7 +37,10 @@ public struct TestPattern: Sendable {
         frame.data.withUnsafeMutableBufferPointer { p in
             let luma = p.baseAddress!, u = luma + uOffset, v = luma + vOffset
             for x in 0..<w { luma[x] = bar(x).y }
-            for x in 0..<cw { (u[x], v[x]) = (bar(2 * x).u, bar(2 * x).v) }
+            for x in 0..<cw {
+                let colour = bar(2 * x)
+                (u[x], v[x]) = (colour.u, colour.v)
+            }
             for row in 1..<h { (luma + row * w).update(from: luma, count: w) }
             for row in 1..<ch {
                 (u + row * cw).update(from: u, count: cw)

@@ -54,9 +54,8 @@ struct Serve: AsyncParsableCommand {
         if let audio { c.audio = audio }
         if let pixelFormat { c.pixelFormat = pixelFormat }
         if let size {
-            let parts = size.split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2 else { throw ValidationError("--size takes WxH, for example 640x480") }
-            (c.width, c.height) = (parts[0], parts[1])
+            guard let size = Configuration.size(parsing: size) else { throw ValidationError("--size takes WxH, for example 640x480") }
+            (c.width, c.height) = size
         }
         if let fps { c.fps = fps }
         if let bitrate { c.bitrateKbps = bitrate }
@@ -113,11 +112,12 @@ struct Pattern: ParsableCommand {
     @Option(help: "Frames per second.") var fps = 30
     @Option(help: "Stop after this many frames (default: until standard output closes).") var frames: Int?
 
+    /// The size and rate are checked by the agent's own rules.
     func run() throws {
-        let parts = size.split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts.allSatisfy({ $0 >= 16 && $0 % 2 == 0 }), (1...60).contains(fps) else {
-            throw ValidationError("--size takes an even WxH from 16x16, --fps 1 to 60")
-        }
-        do { try PatternOutput.write(width: parts[0], height: parts[1], fps: fps, frames: frames) } catch is PatternOutput.WriteError {}
+        guard let size = Configuration.size(parsing: size) else { throw ValidationError("--size takes WxH, for example 640x480") }
+        var checked = Configuration()
+        (checked.width, checked.height, checked.fps) = (size.width, size.height, fps)
+        do { try checked.validate() } catch { throw ValidationError(error.description) }
+        do { try PatternOutput.write(width: size.width, height: size.height, fps: fps, frames: frames) } catch is PatternOutput.WriteError {}
     }
 }

@@ -116,6 +116,11 @@ def pss_mb(pids, field="Pss:"):
     return total / 1024
 
 
+def memory(pids):
+    """PSS and its anonymous and file-backed parts, in MB (named for the 8-viewer point they are taken at)."""
+    return {"pssMB8": pss_mb(pids), "pssAnonMB8": pss_mb(pids, "Pss_Anon:"), "pssFileMB8": pss_mb(pids, "Pss_File:")}
+
+
 def cpu_rate(pids, seconds):
     before, start = cpu_seconds(pids), time.monotonic()
     time.sleep(seconds)
@@ -266,22 +271,23 @@ def measure_latency(browser, c, seconds):
 def measure_viewers(loop, c, settle, window):
     """CPU at each viewer count (the ends measured twice as long: their difference is the figure),
     the media each viewer got meanwhile (Pinhole's encoder follows the slowest viewer's estimate,
-    so a lower rate would flatter it), and PSS at 8."""
-    clients, cpu, kbps, pss = [], {}, {}, None
+    so a lower rate would flatter it), and memory at 8. Keyed by the viewer count as text, as in the JSON."""
+    clients, cpu, kbps, pss = [], {}, {}, {}
     for count in VIEWERS:
         while len(clients) < count:
             clients.append(loop.run(load_client(c.base)))
         time.sleep(settle)
         seconds = window * (2 if count in (VIEWERS[0], VIEWERS[-1]) else 1)
         before = [loop.run(received(pc)) for pc in clients]
-        cpu[count] = cpu_rate(c.measured, seconds)
+        key = str(count)
+        cpu[key] = cpu_rate(c.measured, seconds)
         after = [loop.run(received(pc)) for pc in clients]
-        kbps[count] = statistics.mean(8 * (a[1] - b[1]) / seconds / 1000 for b, a in zip(before, after))
+        kbps[key] = statistics.mean(8 * (a[1] - b[1]) / seconds / 1000 for b, a in zip(before, after))
         starved = sum(1 for b, a in zip(before, after) if a[0] - b[0] < 10 * seconds)
         if starved:
-            cpu[count] = {"cpu": cpu[count], "starvedViewers": starved}
+            cpu[key] = {"cpu": cpu[key], "starvedViewers": starved}
         if count == 8:
-            pss = {"total": pss_mb(c.measured), "anon": pss_mb(c.measured, "Pss_Anon:"), "file": pss_mb(c.measured, "Pss_File:")}
+            pss = memory(c.measured)
     for pc in clients:
         loop.run(pc.close())
     return cpu, kbps, pss
@@ -289,7 +295,7 @@ def measure_viewers(loop, c, settle, window):
 
 def per_viewer(cpu):
     plain = {n: (v["cpu"] if isinstance(v, dict) else v) for n, v in cpu.items()}
-    return {"marginalPerViewer": (plain[16] - plain[1]) / 15, "added16": plain[16] - plain[1], "steps": plain}
+    return {"marginalPerViewer": (plain["16"] - plain["1"]) / 15, "added16": plain["16"] - plain["1"], "steps": plain}
 
 
 def run(args):
@@ -327,12 +333,11 @@ def run(args):
                 entry["setup"] = measure_setup(browser, c, args.runs)
                 entry["latency"] = measure_latency(browser, c, args.latency_seconds)
                 entry["cpu"], entry["kbpsPerViewer"], pss = measure_viewers(loop, c, args.settle, args.window)
-                entry["pssMB8"], entry["pssAnonMB8"], entry["pssFileMB8"] = pss["total"], pss["anon"], pss["file"]
+                entry.update(pss)
                 entry["viewers"] = per_viewer(entry["cpu"])
             else:
-                entry["cpu"] = {0: cpu_rate(c.measured, args.window * 2)}
-                entry["pssMB8"], entry["pssAnonMB8"] = pss_mb(c.measured), pss_mb(c.measured, "Pss_Anon:")
-                entry["pssFileMB8"] = pss_mb(c.measured, "Pss_File:")
+                entry["cpu"] = {"0": cpu_rate(c.measured, args.window * 2)}
+                entry.update(memory(c.measured))
             results["contenders"][key] = entry
             print(json.dumps(entry), flush=True)
         finally:

@@ -6,7 +6,7 @@ def fmt(value, unit="", digits=0):
 
 
 def cpu1(entry):
-    value = entry["cpu"].get(1, entry["cpu"].get("1", entry["cpu"].get(0, entry["cpu"].get("0"))))
+    value = entry["cpu"].get("1", entry["cpu"].get("0"))
     return value["cpu"] if isinstance(value, dict) else value
 
 
@@ -135,6 +135,6 @@ def viewer_table(results):
     for entry in results["contenders"].values():
         steps, rates = entry.get("viewers", {}).get("steps"), entry.get("kbpsPerViewer", {})
         if steps:
-            cells = [f"{fmt(steps.get(n, steps.get(int(n))), '', 3)} ({fmt(rates.get(n, rates.get(int(n))))} kbit/s)" for n in counts]
+            cells = [f"{fmt(steps.get(n), '', 3)} ({fmt(rates.get(n))} kbit/s)" for n in counts]
             lines.append(f"| {entry['name']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
