@@ -21,6 +21,8 @@ public final class DTLSEndpoint {
     private let queue = DatagramQueue()
     private let remoteFingerprints: [(algorithm: String, digest: [UInt8])]
     private let role: Role
+    /// Set by `verify` when the peer's certificate is not one its SDP named.
+    private var certificateRefused = false
 
     public init(context: DTLSContext, role: Role, remoteFingerprints: [(algorithm: String, digest: [UInt8])]) {
         ssl = SSL_new(context.ctx)!
@@ -28,6 +30,7 @@ public final class DTLSEndpoint {
         self.remoteFingerprints = remoteFingerprints
         let bio = DatagramBIO.make(queue: queue)
         SSL_set_bio(ssl, bio, bio)
+        SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(self).toOpaque())  // for `verify`; self outlives ssl
         SSL_set_options(ssl, UInt64(1) << 12)  // SSL_OP_NO_QUERY_MTU
         pinhole_DTLS_set_link_mtu(ssl, Int(Self.mtu))
         if role == .server { SSL_set_accept_state(ssl) } else { SSL_set_connect_state(ssl) }
@@ -81,14 +84,11 @@ public final class DTLSEndpoint {
         let result = SSL_do_handshake(ssl)
         if result == 1 {
             state = finishHandshake()
-            // A peer refused after the handshake (its certificate is not the one its SDP named) is
-            // told at once by close_notify, rather than left to find out from its own timeouts.
-            if case .failed = state { SSL_shutdown(ssl) }
             return
         }
         switch SSL_get_error(ssl, result) {
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: break
-        default: state = .failed(.handshakeFailed(detail: lastOpenSSLError()))
+        default: state = .failed(certificateRefused ? .fingerprintMismatch : .handshakeFailed(detail: lastOpenSSLError()))
         }
     }
 
@@ -98,15 +98,24 @@ public final class DTLSEndpoint {
         if n <= 0, SSL_get_error(ssl, n) == SSL_ERROR_ZERO_RETURN { state = .closed }
     }
 
-    /// The peer's certificate must match a fingerprint from its SDP (RFC 8122 §5, RFC 8827 §6.5);
-    /// then the SRTP keys are exported (RFC 5764 §4.2).
-    private func finishHandshake() -> State {
-        guard let peer = SSL_get1_peer_certificate(ssl) else { return .failed(.fingerprintMismatch) }
-        defer { X509_free(peer) }
-        let checked = remoteFingerprints.compactMap { expected in
+    /// OpenSSL's certificate check, in the handshake: the peer's certificate must match every
+    /// fingerprint from its SDP that we can compute (RFC 8122 §5, RFC 8827 §6.5). A refusal ends
+    /// the handshake with a fatal bad_certificate alert (RFC 5246 §7.2.2).
+    static func verify(_ store: OpaquePointer?) -> Int32 {
+        guard let store, let ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()),
+              let this = SSL_get_ex_data(OpaquePointer(ssl), 0), let peer = X509_STORE_CTX_get0_cert(store) else { return 0 }
+        let endpoint = Unmanaged<DTLSEndpoint>.fromOpaque(this).takeUnretainedValue()
+        let checked = endpoint.remoteFingerprints.compactMap { expected in
             certificateDigest(peer, algorithm: expected.algorithm).map { $0 == expected.digest }
         }
-        guard !checked.isEmpty, checked.allSatisfy({ $0 }) else { return .failed(.fingerprintMismatch) }
+        if !checked.isEmpty, checked.allSatisfy({ $0 }) { return 1 }
+        endpoint.certificateRefused = true
+        X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED)
+        return 0
+    }
+
+    /// The SRTP keys, exported once the handshake (and so `verify`) has succeeded (RFC 5764 §4.2).
+    private func finishHandshake() -> State {
         guard let profile = SSL_get_selected_srtp_profile(ssl), let keys = exportKeys(profile: UInt16(profile.pointee.id)) else {
             return .failed(.noSRTPProfile)
         }

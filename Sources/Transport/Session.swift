@@ -64,7 +64,8 @@ final class Session {
     var estimator = BandwidthEstimator()
     var transportWideSequence: UInt16 = 0
     var rtxSequence = UInt16.random(in: 0...0x7FFF)
-    var history: [MediaBatch.Kind: RetransmissionStore<PacketRef>] = [.video: .init(), .audio: .init()]
+    /// Made on connection: a viewer that never connects costs no history.
+    var history: [MediaBatch.Kind: RetransmissionStore<PacketRef>] = [:]
     var budget = RetransmissionBudget()
     var pacer = Pacer<PacketRef>()
     var quality: [MediaBatch.Kind: ReceptionQuality] = [:]
@@ -92,6 +93,7 @@ final class Session {
         outbound = try SRTPSession(profile: keys.profile, masterKey: keys.localMasterKey, direction: .outbound)
         inbound = try SRTPSession(profile: keys.profile, masterKey: keys.remoteMasterKey, direction: .inbound)
         phase = .connected
+        history = [.video: .init(), .audio: .init()]
         connectedAt = now
         nextReportAt = now
     }

@@ -1,11 +1,7 @@
-internal import DTLS
 internal import RTCP
 internal import SRTP
-internal import STUN
 internal import Media
 internal import Feedback
-internal import Synchronization
-internal import Logging
 internal import RTP
 
 extension TransportLoop {
@@ -105,26 +101,6 @@ extension TransportLoop {
         session.pacer.spent(bytes: sent, now: now)
     }
 
-    func serviceTimers() {
-        let now = self.now
-        for (id, session) in sessions {
-            if session.phase != .connected, now - session.createdAt > transport.limits.setupTimeout {
-                close(id, reason: "ICE and DTLS did not complete in time")
-            } else if now - session.lastConsent > transport.limits.consentTimeout {
-                close(id, reason: "consent expired (RFC 7675)")
-            } else if session.phase == .handshaking, let wait = session.dtls.timeoutMicroseconds, wait <= 0,
-                      let address = session.address {
-                for datagram in session.dtls.handleTimeout() { transport.socket.send(datagram, to: address) }
-            } else if session.phase == .connected, now >= session.nextReportAt {
-                sendReports(session, now: now)
-                session.nextReportAt = now + 1_000_000_000
-            }
-        }
-        transport.viewersBox.withLock { viewers in
-            for (id, session) in sessions where viewers[id] != nil { viewers[id] = session.status(now: now) }
-        }
-    }
-
     /// A sender report and CNAME per stream this viewer receives (RFC 3550 §6.4.1, §6.1).
     func sendReports(_ session: Session, now: UInt64) {
         guard let address = session.address, let srtp = session.outbound else { return }
@@ -143,17 +119,5 @@ extension TransportLoop {
                 transport.socket.send(UnsafeRawBufferPointer(rebasing: raw[0..<length]), to: address)
             }
         }
-    }
-
-    func close(_ id: String, reason: String) {
-        guard let session = sessions.removeValue(forKey: id) else { return }
-        if let address = session.address {
-            for datagram in session.dtls.close() { transport.socket.send(datagram, to: address) }
-        }
-        byUfrag.removeValue(forKey: session.localUfrag)
-        for address in session.validated where byAddress[address] == id { byAddress.removeValue(forKey: address) }
-        transport.viewersBox.withLock { _ = $0.removeValue(forKey: id) }
-        transport.logger.info("viewer left", metadata: ["viewer": "\(id)", "reason": "\(reason)"])
-        transport.onViewer(.left(id: id, reason: reason))
     }
 }

@@ -22,6 +22,10 @@ final class TransportLoop {
     /// Per-viewer copy of a packet, with room for the SRTP trailer.
     var scratch = [UInt8](repeating: 0, count: PacketRing.slotSize + SRTPSession.maxTrailer + 1_024)
     var running = true
+    var logBudget = LogBudget()
+    /// Sessions have ended since the heap was last trimmed.
+    var memoryFreed = false
+    var lastTrim: UInt64 = 0
     static let tick: Int32 = 50  // ms
 
     init(transport: MediaTransport) { self.transport = transport }
@@ -69,7 +73,7 @@ final class TransportLoop {
             session.localUfrag = localUfrag
             session.ice = ICELiteResponder(local: ICECredentials(ufrag: localUfrag, pwd: localPwd), remoteUfrag: remoteUfrag)
             byUfrag[localUfrag] = id
-            transport.logger.info("ICE restart", metadata: ["viewer": "\(id)"])
+            log(.info, "ICE restart", ["viewer": "\(id)"])
         case .media(let batch): send(batch)
         case .stop: running = false
         }
@@ -102,19 +106,19 @@ final class TransportLoop {
         case .refuse(let response):
             transport.socket.send(response, to: source)
         case .drop(let reason):
-            transport.logger.debug("STUN check dropped", metadata: ["viewer": "\(id)", "reason": "\(reason)"])
+            log(.debug, "STUN check dropped", ["viewer": "\(id)", "reason": "\(reason)"])
         }
     }
 
     func handleDTLS(_ datagram: [UInt8], from source: TransportAddress) {
         // DTLS is accepted only from an address that passed an authenticated ICE check.
-        guard let id = byAddress[source], let session = sessions[id] else { return }
-        for reply in session.dtls.receive(datagram) { transport.socket.send(reply, to: source) }
+        guard let id = byAddress[source], let session = sessions[id], let records = DTLSRecords.wellFormed(datagram) else { return }
+        for reply in session.dtls.receive(records) { transport.socket.send(reply, to: source) }
         switch session.dtls.state {
         case .connected(let keys) where session.phase != .connected:
             do {
                 try session.startSRTP(keys, now: now)
-                transport.logger.info("viewer connected", metadata: ["viewer": "\(id)", "address": "\(source)"])
+                log(.info, "viewer connected", ["viewer": "\(id)", "address": "\(source)"])
                 transport.onViewer(.connected(id: id, address: "\(source)"))
                 transport.keyframes.request()  // a new viewer starts at a keyframe
             } catch {

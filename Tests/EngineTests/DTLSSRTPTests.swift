@@ -94,6 +94,41 @@ import RTP
         let client = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: Self.fingerprint(serverContext.certificate))
         Self.handshake(client, server)
         #expect(server.state == .failed(.fingerprintMismatch))
+        // Refused inside the handshake: the client hears a fatal alert, not a close_notify later.
+        guard case .failed(.handshakeFailed(let detail)) = client.state else {
+            Issue.record("client not told: \(client.state)")
+            return
+        }
+        #expect(detail.contains("bad certificate"))
+    }
+
+    @Test func aClientRefusesAServerWithAnotherCertificate() throws {
+        let serverContext = try DTLSContext(certificate: DTLSCertificate())
+        let clientContext = try DTLSContext(certificate: DTLSCertificate())
+        let server = DTLSEndpoint(context: serverContext, role: .server, remoteFingerprints: Self.fingerprint(clientContext.certificate))
+        let client = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: Self.fingerprint(try DTLSCertificate()))
+        Self.handshake(client, server)
+        #expect(client.state == .failed(.fingerprintMismatch))
+        if case .connected = server.state { Issue.record("server connected to a client that refused it") }
+    }
+
+    /// After the handshake a new ClientHello (renegotiation, or a flood of them) and garbage
+    /// records change nothing: the association stays up with the same keys and sends nothing back.
+    @Test func clientHellosAndGarbageAfterTheHandshakeAreIgnored() throws {
+        let serverContext = try DTLSContext(certificate: DTLSCertificate())
+        let clientContext = try DTLSContext(certificate: DTLSCertificate())
+        let server = DTLSEndpoint(context: serverContext, role: .server, remoteFingerprints: Self.fingerprint(clientContext.certificate))
+        let client = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: Self.fingerprint(serverContext.certificate))
+        Self.handshake(client, server)
+        let connected = server.state
+        let hello = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: []).start()
+        var replies = 0
+        for i in 0..<1000 {
+            let garbage: [UInt8] = [UInt8(20 + i % 4), 254, 253] + (0..<60).map { UInt8(truncatingIfNeeded: $0 &* i) }
+            replies += (hello.flatMap { server.receive($0) } + server.receive(garbage)).count
+        }
+        #expect(replies == 0)
+        #expect(server.state == connected)
     }
 
     @Test func garbageDoesNotConnect() throws {

@@ -3,6 +3,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,6 +16,7 @@ socket.setdefaulttimeout(60)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("PINHOLE_BIN", os.path.join(ROOT, ".build", "release", "pinhole"))
+sys.path.insert(0, os.path.join(ROOT, "tools"))  # rawpeer, the bare viewer the robustness tests share with tools/churn.py
 
 
 def free_port(kind=socket.SOCK_STREAM):

@@ -4,44 +4,13 @@ and random garbage. None is answered, the viewer keeps its picture, and the log 
 correctly authenticated check from the same socket is answered: the forging code is right, so
 the silence means something."""
 import asyncio
-import hashlib
-import hmac
 import os
 import random
 import socket
-import struct
 import time
-import zlib
 
+from rawpeer import binding_request, credentials
 from whep_client import Viewer
-
-MAGIC = 0x2112A442
-
-
-def attribute(kind, value):
-    return struct.pack("!HH", kind, len(value)) + value + b"\0" * (-len(value) % 4)
-
-
-def binding_request(username, key, use_candidate=False, corrupt_length=False):
-    """An ICE connectivity check (RFC 8445 §7.1.2) with MESSAGE-INTEGRITY and FINGERPRINT (RFC 8489 §14.5, §14.7)."""
-    transaction = os.urandom(12)
-    body = b"" if username is None else attribute(0x0006, username.encode())
-    body += attribute(0x0024, struct.pack("!I", 1853824767)) + attribute(0x802A, os.urandom(8))
-    if use_candidate:
-        body += attribute(0x0025, b"")
-    header = lambda extra: struct.pack("!HHI", 0x0001, len(body) + extra, MAGIC) + transaction
-    integrity = hmac.new(key.encode(), header(24) + body, hashlib.sha1).digest()
-    body += attribute(0x0008, integrity)
-    crc = zlib.crc32(header(8) + body) ^ 0x5354554E
-    message = header(8) + body + attribute(0x8028, struct.pack("!I", crc & 0xFFFFFFFF))
-    if corrupt_length:  # the first attribute claims to run past the end of the message
-        message = message[:20] + struct.pack("!HH", 0x0006, 0xFFF0) + message[24:]
-    return message
-
-
-def credentials(sdp):
-    values = dict(line[2:].split(":", 1) for line in sdp.splitlines() if line.startswith(("a=ice-ufrag", "a=ice-pwd")))
-    return values["ice-ufrag"], values["ice-pwd"]
 
 
 def answered(sock):

@@ -40,7 +40,6 @@ class Viewer:
         assert status == 201, status
         self.location = headers["Location"]
         self.etag = headers.get("ETag")
-        self.etag = headers.get("ETag")
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
 
     def _on_track(self, track):

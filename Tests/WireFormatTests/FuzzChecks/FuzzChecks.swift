@@ -97,13 +97,31 @@ enum FuzzCheck {
     static func demux(_ bytes: [UInt8]) -> String? {
         #if !FUZZING || FUZZ_DEMUX
         switch DatagramKind(classifying: bytes) {
-        case .stun: return bytes.count >= 20 && bytes[0] < 4 ? nil : "STUN kind for a datagram that cannot be STUN"
-        case .rtp, .rtcp: return bytes[0] >= 128 && bytes[0] <= 191 ? nil : "RTP kind outside 128–191"
-        case .dtls: return (20...63).contains(bytes[0]) ? nil : "DTLS kind outside 20–63"
-        case .zrtp, .turnChannel, .unknown: return nil
+        case .stun: if bytes.count < 20 || bytes[0] >= 4 { return "STUN kind for a datagram that cannot be STUN" }
+        case .rtp, .rtcp: if bytes[0] < 128 || bytes[0] > 191 { return "RTP kind outside 128–191" }
+        case .dtls: if !(20...63).contains(bytes[0]) { return "DTLS kind outside 20–63" }
+        case .zrtp, .turnChannel, .unknown: break
         }
+        return dtlsRecords(bytes)
         #else
         return nil
         #endif
     }
+
+    #if !FUZZING || FUZZ_DEMUX
+    /// What the DTLS record filter keeps is whole plausible records of the input, in order, and
+    /// filtering it again changes nothing.
+    static func dtlsRecords(_ bytes: [UInt8]) -> String? {
+        guard let kept = DTLSRecords.wellFormed(bytes) else { return nil }
+        var offset = 0
+        while offset < kept.count {
+            guard kept.count - offset >= 13 else { return "a partial record header was kept" }
+            let end = offset + 13 + (Int(kept[offset + 11]) << 8 | Int(kept[offset + 12]))
+            guard end <= kept.count, DTLSRecords.isPlausible(kept[offset..<end]) else { return "a malformed record was kept" }
+            offset = end
+        }
+        guard kept.count <= bytes.count else { return "the filter added bytes" }
+        return DTLSRecords.wellFormed(kept) == kept ? nil : "filtering twice is not filtering once"
+    }
+    #endif
 }

@@ -9,6 +9,8 @@
 #include <openssl/evp.h>
 #include <linux/videodev2.h>
 #include <alsa/asoundlib.h>
+// malloc_trim (glibc), which Swift's Glibc module leaves out.
+#include <malloc.h>
 
 // vpx_codec_enc_init is a macro that passes the ABI version.
 vpx_codec_err_t pinhole_vpx_codec_enc_init(vpx_codec_ctx_t *ctx, const vpx_codec_enc_cfg_t *cfg);
