@@ -35,7 +35,7 @@ final class Streamer: Sendable {
     static func reporter(_ kind: String, _ logger: Logger, _ events: EventBus) -> @Sendable (PipelineRunner.DeviceEvent) -> Void {
         { event in
             switch event {
-            case .failed(let error):
+            case .failed(let error, _):
                 logger.warning("\(kind): \(event)")
                 events.publish("device", ["device": kind, "state": "failed", "error": error])
             case .opened(let source):
@@ -62,12 +62,16 @@ final class Streamer: Sendable {
                                       pixelFormat: c.pixelFormat == "auto" ? nil : c.pixelFormat)
             }
             return TestPatternSource(width: c.width, height: c.height, fps: c.fps)
+        }, placeholder: {
+            NoSignalSource(width: c.width, height: c.height, reason: "camera lost, retrying")
         }, encoder: { width, height in
             try VP8Encoder(.init(width: width, height: height, fps: c.fps, bitrateKbps: c.bitrateKbps))
         })
         audio?.start(source: {
             if case .device(let name) = audioPlan { return try ALSAMicrophone(device: name) }
             return ToneSource()
+        }, placeholder: {
+            ToneSource(silenceBecause: "microphone lost, retrying")
         }, encoder: { channels in try OpusEncoder(channels: channels) })
     }
 

@@ -51,47 +51,74 @@ public final class PipelineRunner: Sendable {
     public enum DeviceEvent: Sendable, CustomStringConvertible {
         case opened(String)
         case closed(String)
-        case failed(String)
+        /// The error, and how many times in a row the device has failed.
+        case failed(String, failures: Int)
 
         public var description: String {
             switch self {
             case .opened(let source): "opened \(source)"
             case .closed(let source): "closed \(source)"
-            case .failed(let error): "capture failed, retrying in 1 s: \(error)"
+            case .failed(let error, 1): "capture failed, retrying every second: \(error)"
+            case .failed(let error, let failures): "capture still failing after \(failures) attempts: \(error)"
             }
         }
     }
 
-    /// `log` hears when devices open and close, and why a start failed.
+    /// `log` hears when devices open and close, and why they failed (DeviceOutage bounds how often).
     public init(log: @escaping @Sendable (DeviceEvent) -> Void = { _ in }) { self.log = log }
 
     public var stats: PipelineStats { statsBox.withLock { $0 } }
 
-    /// Starts a loop: `makeStep` runs on the new thread and returns the per-frame step.
-    /// A failing step is reported and retried after a second (a camera may come back).
-    public func start(_ makeStep: @escaping @Sendable () throws -> () throws -> Void) {
+    /// A per-frame step, and what makes one (opening its devices) on the pipeline's thread.
+    public typealias Step = () throws -> Void
+    public typealias MakeStep = @Sendable () throws -> Step
+
+    /// Starts a loop: `makeStep` runs on the new thread and returns the per-frame step. A failing
+    /// step is reported and retried every second (a camera may come back); meanwhile the step
+    /// `fallback` makes runs instead, so that viewers see and hear that the device is gone.
+    public func start(_ makeStep: @escaping MakeStep, fallback: MakeStep? = nil) {
         let mine = generation.add(1, ordering: .sequentiallyConsistent).newValue
         statsBox.withLock { $0.running = true }
         MediaThread.start { [self] in
+            var outage = DeviceOutage()
+            var standIn: Step?
             while generation.load(ordering: .relaxed) == mine {
                 do {
-                    try runDevices(makeStep, while: mine)
+                    try runDevices(makeStep, while: mine, outage: &outage, opened: { standIn = nil })
                 } catch {
                     record(error: "\(error)")
-                    log(.failed("\(error)"))
-                    MediaClock.sleep(untilMonotonic: MediaClock.monotonicNanoseconds() + 1_000_000_000)
+                    if outage.failed(now: MediaClock.monotonicNanoseconds()) { log(.failed("\(error)", failures: outage.failures)) }
+                    if standIn == nil { standIn = try? fallback?() }
+                    runStandIn(standIn, for: 1_000_000_000, while: mine)
                 }
             }
         }
     }
 
     /// Opens the devices, runs frames until stopped, and releases the devices on the way out.
-    private func runDevices(_ makeStep: () throws -> () throws -> Void, while mine: Int) throws {
+    private func runDevices(_ makeStep: MakeStep, while mine: Int, outage: inout DeviceOutage, opened: () -> Void) throws {
         let step = try makeStep()
-        let opened = stats.source ?? "source"
-        log(.opened(opened))
-        defer { log(.closed(opened)) }
-        while generation.load(ordering: .relaxed) == mine { try step() }
+        opened()
+        let openedAt = MediaClock.monotonicNanoseconds()
+        let source = stats.source ?? "source"
+        let reported = outage.opened(now: openedAt)
+        if reported { log(.opened(source)) }
+        defer { if reported { log(.closed(source)) } }
+        while generation.load(ordering: .relaxed) == mine {
+            try step()
+            outage.running(since: openedAt, now: MediaClock.monotonicNanoseconds())
+        }
+    }
+
+    /// Runs the stand-in's frames (or just waits) for `duration`, or until stopped.
+    private func runStandIn(_ standIn: Step?, for duration: UInt64, while mine: Int) {
+        let until = MediaClock.monotonicNanoseconds() + duration
+        while generation.load(ordering: .relaxed) == mine, MediaClock.monotonicNanoseconds() < until {
+            guard let standIn, (try? standIn()) != nil else {
+                MediaClock.sleep(untilMonotonic: until)
+                return
+            }
+        }
     }
 
     /// Stops the loop after its current frame; the thread then releases its devices.

@@ -64,15 +64,23 @@ public final class TestPatternSource: VideoSource {
     }
 }
 
-/// The 1 kHz tone, paced in real time.
+/// The 1 kHz tone, paced in real time; silent, what is sent while a microphone is gone.
 public final class ToneSource: AudioSource {
     public let channels = 1
-    public let description = "1 kHz test tone"
+    public let description: String
     public let overruns = 0
-    private var generator = ToneGenerator()
+    private var generator: ToneGenerator
     private var deadline = MediaClock.monotonicNanoseconds()
 
-    public init() {}
+    public init() {
+        description = "1 kHz test tone"
+        generator = ToneGenerator()
+    }
+
+    public init(silenceBecause reason: String) {
+        description = "silence (\(reason))"
+        generator = ToneGenerator(amplitude: 0)
+    }
 
     public func nextChunk(frameSize: Int) throws -> CapturedAudio {
         // The chunk is "captured" when its last sample would have arrived.
