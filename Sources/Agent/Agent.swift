@@ -51,8 +51,9 @@ public struct Agent: Sendable {
         let router = Router()
         try parts.routes(gpio: gpio).add(to: router)
         let requestTimeout = TimeAmount.seconds(Int64(configuration.httpTimeoutSeconds))
+        let connections = ConnectionLimit(limit: configuration.maxConnections)
         let app = Application(router: router,
-                              server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadline(timeout: requestTimeout)])),
+                              server: .http1(configuration: .init(additionalChannelHandlers: [connections.gate(), RequestDeadline(timeout: requestTimeout)])),
                               configuration: .init(address: .hostname(http.canonicalIP, port: Int(http.port)), serverName: "pinhole"),
                               onServerRunning: { [logger, plan = parts.plan, candidates = parts.candidates] channel in
                                   logger.info("pinhole ready", metadata: [

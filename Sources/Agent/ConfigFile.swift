@@ -142,6 +142,7 @@ extension Configuration {
             case "bitrate": bitrateKbps = try integer()
             case "min_bitrate": minimumBitrateKbps = try integer()
             case "max_viewers": maxViewers = try integer()
+            case "max_connections": maxConnections = try integer()
             case "feedback":
                 guard case .boolean(let on) = entry.value else { throw .init(line: entry.line, reason: "feedback takes true or false") }
                 feedback = on
@@ -182,6 +183,7 @@ extension Configuration {
         bitrate = \(bitrateKbps)
         min_bitrate = \(minimumBitrateKbps)
         max_viewers = \(maxViewers)
+        max_connections = \(maxConnections)
         feedback = \(feedback)
         log_level = "\(logLevel)"
         \(token.isEmpty ? "token = \"\"" : "# token is set (not shown)")

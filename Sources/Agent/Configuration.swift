@@ -20,6 +20,8 @@ public struct Configuration: Sendable {
     public var fps = 30
     public var bitrateKbps = 1_000
     public var maxViewers = 16
+    /// HTTP connections open at once (ConnectionLimit); more are closed at once.
+    public var maxConnections = 128
     /// NACK retransmission and congestion control (transport-wide CC, REMB); off only to
     /// measure what they bring.
     public var feedback = true
@@ -71,6 +73,9 @@ public struct Configuration: Sendable {
             throw .invalid(option: "min_bitrate", detail: "\(minimumBitrateKbps): from 30 to the bitrate")
         }
         guard (1...256).contains(maxViewers) else { throw .invalid(option: "max_viewers", detail: "\(maxViewers): from 1 to 256") }
+        guard (8...4_096).contains(maxConnections) else {
+            throw .invalid(option: "max_connections", detail: "\(maxConnections): from 8 to 4096")
+        }
         for (option, address) in [("--http", http), ("--udp", udp)] + advertise.map({ ("--advertise", $0) }) {
             guard (try? TransportAddress(parsing: address, defaultPort: 0)) != nil else {
                 throw .invalid(option: option, detail: "\(address): not an IP address and port")

@@ -75,3 +75,35 @@ def test_slow_senders_are_cut_off_and_nothing_else_is():
         assert post_offer(agent) == 201
     finally:
         agent.stop()
+
+
+def test_a_connection_flood_is_capped_and_the_agent_recovers(tmp_path):
+    """max_connections = 16: 200 idle connections opened at once. Those over the cap are closed at
+    once, the agent's descriptors stay bounded, and once the flood lets go it serves again."""
+    config = tmp_path / "pinhole.toml"
+    config.write_text("max_connections = 16\n")
+    agent = Agent("--config", str(config), "--http-timeout", "30")
+    try:
+        fds_before = len(os.listdir(f"/proc/{agent.process.pid}/fd"))
+        flood = [socket.create_connection(("127.0.0.1", agent.http_port), timeout=5) for _ in range(200)]
+        time.sleep(1)
+        closed = 0
+        for s in flood:
+            s.settimeout(0.05)
+            try:
+                closed += s.recv(1) == b""
+            except socket.timeout:
+                pass
+            except ConnectionResetError:
+                closed += 1
+        fds_during = len(os.listdir(f"/proc/{agent.process.pid}/fd"))
+        for s in flood:
+            s.close()
+        time.sleep(0.5)
+        print(f"\n200 idle connections, cap 16: {closed} closed by the agent at once, {200 - closed} held; "
+              f"agent descriptors {fds_before} before, {fds_during} during")
+        assert closed == 200 - 16
+        assert fds_during <= fds_before + 16 + 4
+        assert agent.status()["streaming"] is True and post_offer(agent) == 201
+    finally:
+        agent.stop()
