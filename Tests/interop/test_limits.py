@@ -107,3 +107,35 @@ def test_a_connection_flood_is_capped_and_the_agent_recovers(tmp_path):
         assert agent.status()["streaming"] is True and post_offer(agent) == 201
     finally:
         agent.stop()
+
+
+def test_an_event_stream_nobody_reads_is_closed(tmp_path):
+    """The write timeout: a client opens /api/events with a tiny receive buffer and never reads.
+    Thousands of events later the agent's send side is full; it closes the connection within
+    --http-timeout rather than holding it (and its queued events) forever."""
+    agent = Agent("--http-timeout", "2")
+    try:
+        def sockets():
+            links = [os.readlink(f"/proc/{agent.process.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{agent.process.pid}/fd")]
+            return sum(link.startswith("socket:") for link in links)
+
+        baseline = sockets()
+        reader = socket.socket()
+        reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        reader.connect(("127.0.0.1", agent.http_port))
+        reader.sendall(b"GET /api/events HTTP/1.1\r\nHost: pinhole\r\n\r\n")
+        started = time.time()
+        closed_at = None
+        while time.time() - started < 60 and closed_at is None:
+            for path in ("/api/audio/mute", "/api/audio/unmute") * 50:
+                urllib.request.urlopen(urllib.request.Request(agent.base + path, method="POST"), timeout=5).read()
+            time.sleep(0.1)
+            if sockets() == baseline:
+                closed_at = time.time() - started
+            elif closed_at is None and time.time() - started < 1:
+                assert sockets() == baseline + 1, "the reader's connection is not counted"
+        print(f"\nan event stream nobody reads: closed by the agent after {closed_at} s of mute/unmute events")
+        assert closed_at is not None
+        assert agent.status()["streaming"] is True
+    finally:
+        agent.stop()
