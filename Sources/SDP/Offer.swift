@@ -76,6 +76,13 @@ public struct OfferedMedia: Sendable {
         guard !fingerprints.isEmpty else {
             throw SDPError(line: m.mLine.number, text: m.mLine.text, reason: "no a=fingerprint for this m-section")
         }
+        // Two digests by one hash function cannot both be the peer's certificate (the agent
+        // requires every fingerprint it can compute to match): refused here, not by a failed handshake.
+        for (index, fingerprint) in fingerprints.enumerated()
+        where fingerprints[..<index].contains(where: { $0.algorithm == fingerprint.algorithm && $0.digest != fingerprint.digest }) {
+            let line = fingerprintLines[index].line
+            throw SDPError(line: line.number, text: line.text, reason: "a second \(fingerprint.algorithm) fingerprint that differs from the first")
+        }
     }
 
     /// `a=extmap:<id>[/<direction>] <uri> [<attributes>]`; ids 1–14 and 16–255 (RFC 8285 §5).

@@ -52,7 +52,10 @@ final class Session {
     var phase = Phase.checking
     /// The address ICE nominated, or the first one that passed an authenticated check.
     var address: TransportAddress?
-    var validated: Set<TransportAddress> = []
+    /// Addresses that passed an authenticated check, oldest first, at most `maxValidated`.
+    var validated: [TransportAddress] = []
+    /// More than a browser gathers (host, reflexive and relayed, IPv4 and IPv6, per interface).
+    static let maxValidated = 16
     var lastConsent: UInt64
     var connectedAt: UInt64?
     var outbound: SRTPSession?

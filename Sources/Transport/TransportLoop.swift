@@ -99,8 +99,7 @@ final class TransportLoop {
         case .respond(let response, let nominated):
             transport.socket.send(response, to: source)
             session.lastConsent = now
-            session.validated.insert(source)
-            byAddress[source] = id
+            validate(source, session: session, id: id)
             if session.address == nil || nominated { session.address = source }
             if session.phase == .checking { session.phase = .handshaking }
         case .refuse(let response):
@@ -108,6 +107,20 @@ final class TransportLoop {
         case .drop(let reason):
             log(.debug, "STUN check dropped", ["viewer": "\(id)", "reason": "\(reason)"])
         }
+    }
+
+    /// Remembers an address that passed a check. A viewer checking from thousands of ports would
+    /// otherwise grow these tables without bound: the oldest address (never the one media goes
+    /// to) makes room, and DTLS or RTCP from it is dropped again.
+    func validate(_ source: TransportAddress, session: Session, id: String) {
+        if !session.validated.contains(source) {
+            if session.validated.count >= Session.maxValidated, let oldest = session.validated.firstIndex(where: { $0 != session.address }) {
+                let evicted = session.validated.remove(at: oldest)
+                if byAddress[evicted] == id { byAddress.removeValue(forKey: evicted) }
+            }
+            session.validated.append(source)
+        }
+        byAddress[source] = id
     }
 
     func handleDTLS(_ datagram: [UInt8], from source: TransportAddress) {

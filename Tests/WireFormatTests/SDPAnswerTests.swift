@@ -85,6 +85,8 @@ import Testing
         ("a=fingerprint:sha-256 02:D9", "a=fingerprint:sha-256 02:D9:", "", "", 16, "fingerprint"),
         ("a=fingerprint:sha-256 02:D9", "a=fingerprint:md5 02:D9", "", "", 16, "fingerprint"),
         ("a=fingerprint:", "a=x-fingerprint:", "", "", 8, "no a=fingerprint"),
+        ("a=setup:actpass", "a=fingerprint:sha-256 " + Array(repeating: "AB", count: 32).joined(separator: ":") + "\r\na=setup:actpass",
+         "", "", 17, "a second sha-256 fingerprint"),
         ("a=rtcp-mux\r\n", "", "", "", 8, "rtcp-mux"),
         ("a=group:BUNDLE 0 1\r\n", "", "", "", 0, "BUNDLE"),
         ("VP8/90000", "VP7/90000", "opus/48000/2", "speex/48000/2", 8, "no shared codec"),

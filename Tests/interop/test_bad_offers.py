@@ -33,6 +33,7 @@ CASES = [
     ("extmap id 15", [("a=extmap:1 urn", "a=extmap:15 urn")], "line 19"),
     ("setup passive", [("a=setup:actpass", "a=setup:passive")], "line 17"),
     ("NUL byte", [("s=-", "s=\x00")], "line 3"),
+    ("conflicting fingerprints", [("a=setup:actpass", "a=fingerprint:sha-256 " + ":".join(["AB"] * 32) + "\r\na=setup:actpass")], "line 17"),
 ]
 
 

@@ -9,7 +9,7 @@ import random
 import socket
 import time
 
-from rawpeer import binding_request, credentials
+from rawpeer import Certificate, RawPeer, binding_request, client_hello, credentials
 from whep_client import Viewer
 
 
@@ -70,4 +70,39 @@ def test_hostile_datagrams_are_dropped_and_the_viewer_keeps_watching(agent):
     assert all(replies == 0 for replies in outcomes.values()), outcomes
     assert frames >= 60, "the viewer stopped getting pictures"
     assert log_growth < 20
+    assert agent.status()["streaming"] is True
+
+
+def test_checks_from_a_thousand_new_addresses_keep_the_tables_bounded(agent):
+    """A viewer holding its session's credentials sends authenticated checks from 1,000 ports.
+    ICE-lite answers each (RFC 8445 §7.3), but remembers only the latest 16 addresses: DTLS from
+    an early one is dropped again, from the latest it is answered."""
+    peer = RawPeer(agent.base, agent.udp_port)
+    assert peer.post() == 201
+    ufrag, pwd = credentials(peer.answer)
+    hello = client_hello(Certificate())
+    answered_checks, kept = 0, []
+    for i in range(1000):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.settimeout(1)
+        sock.sendto(binding_request(f"{ufrag}:{peer.ufrag}", pwd), ("127.0.0.1", agent.udp_port))
+        try:
+            answered_checks += sock.recvfrom(2048)[0][:2] == b"\x01\x01"
+        except socket.timeout:
+            pass
+        if i in (1, 999):
+            kept.append(sock)
+        else:
+            sock.close()
+    replies = {}
+    for name, sock in zip(("an early address", "the latest address"), kept):
+        sock.settimeout(0.05)
+        sock.sendto(hello, ("127.0.0.1", agent.udp_port))
+        replies[name] = answered(sock)
+        sock.close()
+    peer.close()
+    print(f"\n1,000 authenticated checks from new ports: {answered_checks} answered; DTLS replies: {replies}")
+    assert answered_checks == 1000
+    assert replies["an early address"] == 0 and replies["the latest address"] >= 1
     assert agent.status()["streaming"] is True
