@@ -28,11 +28,18 @@ import RTP
         [("sha-256", c.sha256Fingerprint)]
     }
 
-    @Test func handshakeThenSRTPRoundTrip() throws {
+    /// A server and a client, each expecting the other's certificate unless told another.
+    static func pair(serverExpects: DTLSCertificate? = nil, clientExpects: DTLSCertificate? = nil) throws
+        -> (server: DTLSEndpoint, client: DTLSEndpoint, clientContext: DTLSContext) {
         let serverContext = try DTLSContext(certificate: DTLSCertificate())
         let clientContext = try DTLSContext(certificate: DTLSCertificate())
-        let server = DTLSEndpoint(context: serverContext, role: .server, remoteFingerprints: Self.fingerprint(clientContext.certificate))
-        let client = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: Self.fingerprint(serverContext.certificate))
+        let server = DTLSEndpoint(context: serverContext, role: .server, remoteFingerprints: fingerprint(serverExpects ?? clientContext.certificate))
+        let client = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: fingerprint(clientExpects ?? serverContext.certificate))
+        return (server, client, clientContext)
+    }
+
+    @Test func handshakeThenSRTPRoundTrip() throws {
+        let (server, client, _) = try Self.pair()
         Self.handshake(client, server)
 
         guard case .connected(let serverKeys) = server.state, case .connected(let clientKeys) = client.state else {
@@ -87,11 +94,7 @@ import RTP
     }
 
     @Test func wrongFingerprintFailsTheHandshake() throws {
-        let serverContext = try DTLSContext(certificate: DTLSCertificate())
-        let clientContext = try DTLSContext(certificate: DTLSCertificate())
-        let impostor = try DTLSCertificate()
-        let server = DTLSEndpoint(context: serverContext, role: .server, remoteFingerprints: Self.fingerprint(impostor))
-        let client = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: Self.fingerprint(serverContext.certificate))
+        let (server, client, _) = try Self.pair(serverExpects: try DTLSCertificate())
         Self.handshake(client, server)
         #expect(server.state == .failed(.fingerprintMismatch))
         // Refused inside the handshake: the client hears a fatal alert, not a close_notify later.
@@ -103,10 +106,7 @@ import RTP
     }
 
     @Test func aClientRefusesAServerWithAnotherCertificate() throws {
-        let serverContext = try DTLSContext(certificate: DTLSCertificate())
-        let clientContext = try DTLSContext(certificate: DTLSCertificate())
-        let server = DTLSEndpoint(context: serverContext, role: .server, remoteFingerprints: Self.fingerprint(clientContext.certificate))
-        let client = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: Self.fingerprint(try DTLSCertificate()))
+        let (server, client, _) = try Self.pair(clientExpects: try DTLSCertificate())
         Self.handshake(client, server)
         #expect(client.state == .failed(.fingerprintMismatch))
         if case .connected = server.state { Issue.record("server connected to a client that refused it") }
@@ -115,10 +115,7 @@ import RTP
     /// After the handshake a new ClientHello (renegotiation, or a flood of them) and garbage
     /// records change nothing: the association stays up with the same keys and sends nothing back.
     @Test func clientHellosAndGarbageAfterTheHandshakeAreIgnored() throws {
-        let serverContext = try DTLSContext(certificate: DTLSCertificate())
-        let clientContext = try DTLSContext(certificate: DTLSCertificate())
-        let server = DTLSEndpoint(context: serverContext, role: .server, remoteFingerprints: Self.fingerprint(clientContext.certificate))
-        let client = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: Self.fingerprint(serverContext.certificate))
+        let (server, client, clientContext) = try Self.pair()
         Self.handshake(client, server)
         let connected = server.state
         let hello = DTLSEndpoint(context: clientContext, role: .client, remoteFingerprints: []).start()

@@ -24,14 +24,10 @@ class AudioKeeper(Viewer):
         super().__init__(base)
         self.audio = []
 
-    async def _consume(self, track):
-        if track.kind == "audio":
-            while True:
-                try:
-                    self.audio.append(await track.recv())
-                except Exception:
-                    return
-        await super()._consume(track)
+    def on_frame(self, kind, frame):
+        if kind == "audio":
+            self.audio.append(frame)
+        super().on_frame(kind, frame)
 
 
 async def watch(agent, seconds):
@@ -152,10 +148,7 @@ def test_buttons_toggle_streaming_and_mute_and_the_led_follows():
         async def run():
             viewer = AudioKeeper(agent.base)
             await viewer.connect()
-            for _ in range(150):  # ICE and DTLS through the VM's user network take a few seconds
-                if len(viewer.audio) >= 100:
-                    break
-                await asyncio.sleep(0.1)
+            await viewer.wait_for(lambda: len(viewer.audio) >= 100)
             results = {"tone": dominant_frequency(viewer.audio[-100:])}
             agent.guest("hwlab-gpio pulse button 0.2")
             results["stopped"] = wait_until(lambda: agent.status()["streaming"] is False, 5) and agent.status()

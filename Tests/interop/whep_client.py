@@ -51,11 +51,21 @@ class Viewer:
                 frame = await track.recv()
             except Exception:
                 return
-            if track.kind == "video":
-                luma = frame.to_ndarray(format="gray")
-                self.video_frames.append((frame.width, frame.height, blockcode.read(luma), time.time() * 1000))
-            else:
-                self.audio_frames.append((frame.sample_rate, frame.samples))
+            self.on_frame(track.kind, frame)
+
+    def on_frame(self, kind, frame):
+        """Keeps what tests look at of each decoded frame; subclasses keep more."""
+        if kind == "video":
+            luma = frame.to_ndarray(format="gray")
+            self.video_frames.append((frame.width, frame.height, blockcode.read(luma), time.time() * 1000))
+        else:
+            self.audio_frames.append((frame.sample_rate, frame.samples))
+
+    async def wait_for(self, condition, timeout=15):
+        """Waits until `condition()` holds (ICE and DTLS through the lab VM take a few seconds)."""
+        deadline = time.time() + timeout
+        while not condition() and time.time() < deadline:
+            await asyncio.sleep(0.1)
 
     async def close(self, delete=True):
         if delete and self.location:
