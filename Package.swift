@@ -89,7 +89,7 @@ let package = Package(
 
         .testTarget(name: "WireFormatTests", dependencies: ["SDP", "STUN", "RTP", "RTCP", "ICE", "Demux"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "EngineTests", dependencies: ["DTLS", "SRTP", "RTP", "RTCP", "Feedback", "Transport"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["DTLS", "SRTP", "RTP", "RTCP", "Feedback", "Transport", "ICE", "STUN"], swiftSettings: strict),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Codecs", "Capture", "RTP"], swiftSettings: strict),
         .testTarget(name: "GPIOTests", dependencies: ["GPIO"], swiftSettings: strict),
         .testTarget(name: "AgentTests", dependencies: ["Agent", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),

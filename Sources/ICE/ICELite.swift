@@ -53,31 +53,15 @@ public struct ICELiteResponder: Sendable {
 
     /// Answers one Binding request (RFC 8445 §7.3) received from `source`.
     public mutating func handle(_ request: STUNMessage, from source: TransportAddress) -> Outcome {
-        guard request.messageClass == .request, request.method == .binding else { return .drop(reason: .notBindingRequest) }
-        guard let value = request.attribute(.username)?.value,
-              String(validating: value, as: UTF8.self) == "\(local.ufrag):\(remoteUfrag)" else {
-            return .drop(reason: .wrongUsername)
+        switch ICECheck.authenticate(request, from: source, local: local, remoteUfrag: remoteUfrag) {
+        case .drop(let reason): return .drop(reason: reason)
+        case .refuse(let response): return .refuse(response: response)
+        case .authentic(let success):
+            // A lite agent is always controlled (§6.1.3.1); a peer that also claims to be is in conflict.
+            guard request.attribute(.iceControlled) == nil else { return .drop(reason: .roleConflict) }
+            let nominated = request.attribute(.useCandidate) != nil && selected != source
+            if request.attribute(.useCandidate) != nil { selected = source }
+            return .respond(response: success, nominated: nominated)
         }
-        guard request.hasValidFingerprint else { return .drop(reason: .badFingerprint) }
-        let key = Array(local.pwd.utf8)
-        // RFC 8489 §14.6: MESSAGE-INTEGRITY-SHA256 is checked when present, else MESSAGE-INTEGRITY.
-        let authentic = request.attribute(.messageIntegritySHA256) != nil
-            ? request.hasValidIntegritySHA256(key: key) : request.hasValidIntegrity(key: key)
-        guard authentic else { return .drop(reason: .badIntegrity) }
-        let unknown = request.unknownComprehensionRequired
-        if !unknown.isEmpty {
-            // §6.3.1.1: an unknown comprehension-required attribute is answered with 420.
-            var builder = STUNMessageBuilder(class: .errorResponse, method: .binding, transactionID: request.transactionID)
-            builder.appendErrorCode(420, reason: "Unknown Attribute")
-            builder.appendUnknownAttributes(unknown)
-            return .refuse(response: builder.finish(integrityKey: key))
-        }
-        // A lite agent is always controlled (§6.1.3.1); a peer that also claims to be is in conflict.
-        guard request.attribute(.iceControlled) == nil else { return .drop(reason: .roleConflict) }
-        let nominated = request.attribute(.useCandidate) != nil && selected != source
-        if request.attribute(.useCandidate) != nil { selected = source }
-        var builder = STUNMessageBuilder(class: .successResponse, method: .binding, transactionID: request.transactionID)
-        builder.appendXORMappedAddress(source)
-        return .respond(response: builder.finish(integrityKey: key), nominated: nominated)
     }
 }
