@@ -77,6 +77,10 @@ enum FuzzCheck {
         guard let text = String(validating: bytes, as: UTF8.self), let document = try? SessionDescription.parse(text) else { return nil }
         guard let again = try? SessionDescription.parse(document.serialize()) else { return "re-serialized SDP does not parse" }
         guard again.serialize() == document.serialize() else { return "SDP round trip changed the document" }
+        // A WHIP server's answer: whatever it says, it parses or is refused; what it accepts is ours.
+        if let answer = try? PublishAnswer(parsing: text), answer.accepted.contains(where: { $0.kind == .video && $0.payloadType > 127 }) {
+            return "an accepted payload type out of range"
+        }
         guard let offer = try? Offer(document) else { return nil }
         let parameters = Answer.Parameters(
             ice: ("fuzzUfrag", "fuzzfuzzfuzzfuzzfuzzfuzz"), fingerprint: Fingerprint(algorithm: "sha-256", digest: Array(repeating: 1, count: 32)),
