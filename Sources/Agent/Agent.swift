@@ -65,8 +65,9 @@ public struct Agent: Sendable {
                               },
                               logger: logger)
         let watchdog = WatchdogService(notifier: notifier, streamer: streamer, transport: transport)
+        let publisher = parts.publisher.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []
         let group = ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: watchdog),
-                                                                 .init(service: EventsService(bus: parts.events))],
+                                                                 .init(service: EventsService(bus: parts.events))] + publisher,
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("pinhole stopped")

@@ -13,6 +13,8 @@ struct Assembly: Sendable {
     let transport: MediaTransport
     let streamer: Streamer
     let whep: WHEPService
+    /// Publishing by WHIP, when configured.
+    let publisher: WHIPPublisher?
     let events: EventBus
     let metrics: MetricsExporter
     let candidates: [TransportAddress]
@@ -42,12 +44,15 @@ struct Assembly: Sendable {
         candidates = try Self.hostCandidates(configuration: configuration, bound: transport.localAddress)
         whep = WHEPService(transport: transport, certificate: certificate, candidates: candidates,
                            streamer: streamer, maxViewers: configuration.maxViewers, feedback: configuration.feedback)
+        publisher = configuration.whipURL.isEmpty ? nil : WHIPPublisher(
+            configuration: configuration, transport: transport, certificate: certificate, candidates: candidates,
+            streamer: streamer, events: events, logger: logger)
         self.events = events
         self.metrics = metrics
     }
 
     func routes(gpio: GPIOController?) throws -> HTTPRoutes {
-        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, events: events, metrics: metrics,
+        HTTPRoutes(whep: whep, streamer: streamer, transport: transport, gpio: gpio, publisher: publisher, events: events, metrics: metrics,
                    token: configuration.token, publicStatus: configuration.publicStatus,
                    iceServers: try configuration.iceServers.map { try ICEServerLink(parsing: $0) }, startedAt: startedAt)
     }

@@ -25,7 +25,7 @@ struct BitratePolicy: Sendable {
     func run(transport: MediaTransport, streamer: Streamer) async {
         guard configuration.feedback, let video = streamer.video else { return }
         while !Task.isCancelled {
-            let viewers = transport.viewers
+            let viewers = transport.sessions  // a media server we publish to is one more receiver
             let estimates = viewers.compactMap(\.estimatedKbps)  // a joining viewer votes with its start rate
             let target = target(estimatesKbps: estimates, viewers: viewers.count)
             // Small moves are not worth an encoder reconfiguration.

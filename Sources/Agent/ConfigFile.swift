@@ -1,9 +1,9 @@
 internal import Glibc
 
 /// The configuration file: the TOML subset Pinhole needs (TOML 1.0 §Keys, §String, §Integer,
-/// §Boolean, §Array): `key = value` lines, `#` comments, basic strings, integers, booleans and
-/// arrays of strings. Every key is one command-line option; unknown keys and bad values are
-/// refused with their line number.
+/// §Boolean, §Array, §Table): `key = value` lines, `#` comments, basic strings, integers, booleans,
+/// arrays of strings and `[table]` headers (whose keys read as `table.key`). Every key is one
+/// command-line option; unknown keys and bad values are refused with their line number.
 public enum ConfigFile {
     public enum Value: Equatable, Sendable {
         case string(String)
@@ -21,13 +21,23 @@ public enum ConfigFile {
     /// Parses `text` into key → (value, line).
     public static func parse(_ text: String) throws(Error) -> [String: (value: Value, line: Int)] {
         var result: [String: (value: Value, line: Int)] = [:]
+        var table = ""
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
             let line = stripComment(raw).trimmingCharacters()
             if line.isEmpty { continue }
+            if line.hasPrefix("["), line.hasSuffix("]"), !line.contains("=") {
+                let name = line.dropFirst().dropLast().trimmingCharacters()
+                guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                    throw Error(line: number, reason: "bad table name '\(name)'")
+                }
+                table = "\(name)."
+                continue
+            }
             guard let equals = line.firstIndex(of: "=") else { throw Error(line: number, reason: "expected key = value") }
-            let key = String(line[..<equals].trimmingCharacters())
-            guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+            let bare = String(line[..<equals].trimmingCharacters())
+            let key = table + bare
+            guard !bare.isEmpty, bare.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
                 throw Error(line: number, reason: "bad key '\(key)'")
             }
             guard result[key] == nil else { throw Error(line: number, reason: "'\(key)' is set twice") }
@@ -143,6 +153,8 @@ extension Configuration {
             case "min_bitrate": minimumBitrateKbps = try integer()
             case "max_viewers": maxViewers = try integer()
             case "max_connections": maxConnections = try integer()
+            case "whip.url": whipURL = try string()
+            case "whip.token": whipToken = try string()
             case "feedback":
                 guard case .boolean(let on) = entry.value else { throw .init(line: entry.line, reason: "feedback takes true or false") }
                 feedback = on
@@ -197,6 +209,10 @@ extension Configuration {
         setup_timeout = \(setupTimeoutSeconds)
         consent_timeout = \(consentTimeoutSeconds)
         http_timeout = \(httpTimeoutSeconds)
+
+        [whip]
+        url = "\(whipURL)"
+        \(whipToken.isEmpty ? "token = \"\"" : "# token is set (not shown)")
 
         """
     }

@@ -30,6 +30,9 @@ public struct Configuration: Sendable {
     public var logLevel = "info"
     /// Bearer token for WHEP and the control API; "" leaves them open (a trusted LAN).
     public var token = ""
+    /// Publishing by WHIP (RFC 9725): the endpoint's URL ("" for none) and its bearer token.
+    public var whipURL = ""
+    public var whipToken = ""
     /// STUN/TURN servers for viewers, `URL[,username=U,credential=C]` (ICEServerLink).
     public var iceServers: [String] = []
     /// Status, events and metrics readable without the token.
@@ -85,8 +88,12 @@ public struct Configuration: Sendable {
         where !text.isEmpty {
             do { _ = try LineSpec(parsing: text) } catch { throw .invalid(option: option, detail: error.description) }
         }
-        guard token.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\"" }) else {
-            throw .invalid(option: "--token", detail: "printable ASCII without spaces or quotes")
+        for (option, value) in [("--token", token), ("--whip-token", whipToken)]
+        where !value.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\"" }) {
+            throw .invalid(option: option, detail: "printable ASCII without spaces or quotes")
+        }
+        guard whipURL.isEmpty || ((whipURL.hasPrefix("http://") || whipURL.hasPrefix("https://")) && !whipURL.contains(" ")) else {
+            throw .invalid(option: "--whip", detail: "\(whipURL): an http:// or https:// URL")
         }
         for text in iceServers {
             do { _ = try ICEServerLink(parsing: text) } catch { throw .invalid(option: "--ice-server", detail: error.description) }

@@ -13,6 +13,7 @@ struct HTTPRoutes: Sendable {
     let streamer: Streamer
     let transport: MediaTransport
     let gpio: GPIOController?
+    let publisher: WHIPPublisher?
     let events: EventBus
     let metrics: MetricsExporter
     let token: String
@@ -113,7 +114,7 @@ struct HTTPRoutes: Sendable {
         return StatusReport(streaming: streamer.isStreaming, uptimeSeconds: Double(now - startedAt) / 1e9,
                             viewerCount: viewers.count, viewers: viewers,
                             video: streamer.videoReport(), audio: streamer.audioReport(), gpio: gpio?.status,
-                            system: SystemReport.read())
+                            publish: publisher?.status, system: SystemReport.read())
     }
 
     func json(_ value: some Encodable) throws -> Response {

@@ -13,6 +13,8 @@ struct StatusReport: Codable, Sendable {
     public var audio: AudioReport?
     /// Buttons and LEDs, when any are configured.
     public var gpio: GPIOController.Status?
+    /// Publishing to a media server (WHIP), when a URL is configured.
+    var publish: WHIPPublisher.Status?
     /// Load, memory and temperature of the machine.
     var system: SystemReport?
 

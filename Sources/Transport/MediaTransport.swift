@@ -21,7 +21,10 @@ public final class MediaTransport: Sendable {
     /// The packets the pipelines write and every viewer reads.
     public let ring: PacketRing
     private let inbox = Mutex<[Command]>([])
+    /// The status of every session, viewers' and publications' alike.
     let viewersBox = Mutex<[String: ViewerStatus]>([:])
+    /// Which sessions are publications (Pinhole → media server) rather than viewers.
+    let publicationIDs = Mutex<Set<String>>([])
     /// Hears viewers connect (DTLS done) and leave, with the address or the reason.
     let onViewer: @Sendable (ViewerEvent) -> Void
 
@@ -74,8 +77,9 @@ public final class MediaTransport: Sendable {
         MediaThread.start { [self] in TransportLoop(transport: self).run() }
     }
 
-    /// Registers a viewer whose answer is about to be sent.
+    /// Registers a viewer whose answer is about to be sent, or a publication whose answer came.
     public func add(_ setup: SessionSetup) {
+        if setup.publish != nil { publicationIDs.withLock { _ = $0.insert(setup.id) } }
         viewersBox.withLock {
             $0[setup.id] = ViewerStatus(id: setup.id, address: nil, state: Session.Phase.checking.rawValue,
                                         connectedSeconds: nil, packetsSent: 0, bytesSent: 0,
@@ -105,7 +109,12 @@ public final class MediaTransport: Sendable {
 
     public func stop() { post(.stop) }
 
-    public var viewers: [ViewerStatus] { viewersBox.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
+    /// Viewers (WHEP sessions), by id.
+    public var viewers: [ViewerStatus] { sessions.filter { !publicationIDs.withLock { [id = $0.id] in $0.contains(id) } } }
+    /// Publications to media servers, by id.
+    public var publications: [ViewerStatus] { sessions.filter { publicationIDs.withLock { [id = $0.id] in $0.contains(id) } } }
+    /// Everything Pinhole sends to, viewers and media servers: what the encoder's bitrate answers to.
+    public var sessions: [ViewerStatus] { viewersBox.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
 
     private func post(_ command: Command) {
         inbox.withLock { $0.append(command) }

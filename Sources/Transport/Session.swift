@@ -1,7 +1,7 @@
 internal import DTLS
 internal import ICE
 internal import SRTP
-internal import STUN
+public import STUN
 public import Media
 public import Feedback
 
@@ -18,6 +18,18 @@ public struct SessionSetup: Sendable {
     public var transportWideExtensionID: UInt8?
     /// Retransmission (RFC 4588): nil, plain resends (`nack` without RTX) or an RTX stream.
     public var retransmission: Retransmission?
+    /// Set when Pinhole publishes to a media server (WHIP): then it runs full ICE as the
+    /// controlling agent toward the server's candidates and is the DTLS client.
+    public var publish: Publication?
+
+    public struct Publication: Sendable {
+        public var remotePwd: String
+        public var candidates: [(address: TransportAddress, priority: UInt32)]
+        public init(remotePwd: String, candidates: [(address: TransportAddress, priority: UInt32)]) {
+            self.remotePwd = remotePwd
+            self.candidates = candidates
+        }
+    }
 
     public enum Retransmission: Sendable, Equatable {
         case plain
@@ -26,7 +38,7 @@ public struct SessionSetup: Sendable {
 
     public init(id: String, localUfrag: String, localPwd: String, remoteUfrag: String,
                 remoteFingerprints: [(algorithm: String, digest: [UInt8])], payloadTypes: [MediaBatch.Kind: UInt8],
-                transportWideExtensionID: UInt8? = nil, retransmission: Retransmission? = nil) {
+                transportWideExtensionID: UInt8? = nil, retransmission: Retransmission? = nil, publish: Publication? = nil) {
         self.id = id
         self.localUfrag = localUfrag
         self.localPwd = localPwd
@@ -35,6 +47,7 @@ public struct SessionSetup: Sendable {
         self.payloadTypes = payloadTypes
         self.transportWideExtensionID = transportWideExtensionID
         self.retransmission = retransmission
+        self.publish = publish
     }
 }
 
@@ -46,6 +59,8 @@ final class Session {
     let setup: SessionSetup
     let createdAt: UInt64
     var ice: ICELiteResponder
+    /// The controlling agent of a publication; nil for a viewer.
+    var agent: ICEControllingAgent?
     /// The ufrag checks are matched by: the answer's, or the latest ICE restart's.
     var localUfrag: String
     let dtls: DTLSEndpoint
@@ -86,7 +101,13 @@ final class Session {
         lastConsent = now
         localUfrag = setup.localUfrag
         ice = ICELiteResponder(local: ICECredentials(ufrag: setup.localUfrag, pwd: setup.localPwd), remoteUfrag: setup.remoteUfrag)
-        dtls = DTLSEndpoint(context: dtlsContext, role: .server, remoteFingerprints: setup.remoteFingerprints)
+        dtls = DTLSEndpoint(context: dtlsContext, role: setup.publish == nil ? .server : .client, remoteFingerprints: setup.remoteFingerprints)
+        if let publish = setup.publish {
+            var agent = ICEControllingAgent(local: ICECredentials(ufrag: setup.localUfrag, pwd: setup.localPwd),
+                                            remote: ICECredentials(ufrag: setup.remoteUfrag, pwd: publish.remotePwd), tieBreaker: .random(in: 0...UInt64.max))
+            for candidate in publish.candidates { agent.add(ICERemoteCandidate(address: candidate.address, priority: candidate.priority)) }
+            self.agent = agent
+        }
         // Paced from the first packet: the joining keyframe is the largest frame of all.
         if setup.transportWideExtensionID != nil { pacer.setEstimate(bitsPerSecond: estimator.estimate) }
     }
@@ -101,8 +122,14 @@ final class Session {
         nextReportAt = now
     }
 
+    /// The phase, or "disconnected" for a publication whose consent checks go unanswered.
+    var stateName: String {
+        if case .disconnected = agent?.state { return "disconnected" }
+        return phase.rawValue
+    }
+
     func status(now: UInt64) -> ViewerStatus {
-        ViewerStatus(id: setup.id, address: address?.description, state: phase.rawValue,
+        ViewerStatus(id: setup.id, address: address?.description, state: stateName,
                      connectedSeconds: connectedAt.map { Double(now - $0) / 1e9 },
                      packetsSent: counters.values.reduce(0) { $0 + Int($1.packets) },
                      bytesSent: counters.values.reduce(0) { $0 + Int($1.octets) },

@@ -8,6 +8,7 @@ extension TransportLoop {
     func serviceTimers() {
         let now = self.now
         for (id, session) in sessions {
+            if session.agent != nil { servicePublication(session, id: id, now: now) }
             if session.phase != .connected, now - session.createdAt > transport.limits.setupTimeout {
                 close(id, reason: "ICE and DTLS did not complete in time")
             } else if now - session.lastConsent > transport.limits.consentTimeout {
@@ -34,6 +35,7 @@ extension TransportLoop {
         byUfrag.removeValue(forKey: session.localUfrag)
         for address in session.validated where byAddress[address] == id { byAddress.removeValue(forKey: address) }
         transport.viewersBox.withLock { _ = $0.removeValue(forKey: id) }
+        transport.publicationIDs.withLock { _ = $0.remove(id) }
         log(.info, "viewer left", ["viewer": "\(id)", "reason": "\(reason)"])
         memoryFreed = true
         transport.onViewer(.left(id: id, reason: reason))

@@ -92,9 +92,11 @@ final class TransportLoop {
     }
 
     func handleSTUN(_ datagram: [UInt8], from source: TransportAddress) {
-        guard let message = try? STUNMessage.parse(datagram),
-              let ufrag = ICELiteResponder.localUfrag(of: message),
+        guard let message = try? STUNMessage.parse(datagram) else { return }
+        guard message.messageClass == .request else { return handleCheckResponse(message, from: source) }
+        guard let ufrag = ICELiteResponder.localUfrag(of: message),
               let id = byUfrag[String(ufrag)], let session = sessions[id] else { return }
+        if session.agent != nil { return answerServerCheck(message, from: source, id: id, session: session) }
         switch session.ice.handle(message, from: source) {
         case .respond(let response, let nominated):
             transport.socket.send(response, to: source)

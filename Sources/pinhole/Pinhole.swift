@@ -32,6 +32,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Turn off NACK retransmission and congestion control (to measure what they bring).") var noFeedback = false
     @Option(help: "Bearer token required on WHEP and the control API (default: none, open).") var token: String?
     @Flag(help: "Let status, events and metrics be read without the token.") var publicStatus = false
+    @Option(help: "Also publish the stream to this WHIP endpoint (a media server, RFC 9725).") var whip: String?
+    @Option(help: "Bearer token for the WHIP endpoint.") var whipToken: String?
     @Option(help: "Stream toggle button, CHIP:LINE[,active-low][,pull-up|pull-down][,debounce=30ms].") var button: String?
     @Option(help: "Microphone mute button, as --button.") var muteButton: String?
     @Option(help: "LED on while streaming, blinking while starting or on a device error, CHIP:LINE[,active-low].") var led: String?
@@ -62,6 +64,8 @@ struct Serve: AsyncParsableCommand {
         if let logLevel { c.logLevel = logLevel }
         if noFeedback { c.feedback = false }
         if let token { c.token = token }
+        if let whip { c.whipURL = whip }
+        if let whipToken { c.whipToken = whipToken }
         if publicStatus { c.publicStatus = true }
         if let button { c.button = button }
         if let muteButton { c.muteButton = muteButton }

@@ -33,6 +33,17 @@ def test_command_line_overrides_the_file():
     assert "fps = 15" in out and "bitrate = 2500" in out
 
 
+def test_the_whip_table_and_its_token():
+    path = write('fps = 20\n[whip]\nurl = "https://sfu.example.net/whip/cam1"\ntoken = "s3cret"\n')
+    out = check("--config", path).stdout
+    assert '[whip]\nurl = "https://sfu.example.net/whip/cam1"\n# token is set (not shown)' in out and "s3cret" not in out
+    assert 'url = "http://127.0.0.1:9/whip"' in check("--config", path, "--whip", "http://127.0.0.1:9/whip").stdout
+    refused = check("--config", write('[whip]\nurl = "rtmp://example.net/live"\n'))
+    assert refused.returncode != 0 and "--whip" in refused.stderr
+    bad_table = check("--config", write('fps = 20\n[wh ip]\n'))
+    assert bad_table.returncode != 0 and "line 2" in bad_table.stderr
+
+
 def test_errors_name_the_line():
     for text, line, words in [
         ("fps = 30\nbitrat = 800\n", 2, "unknown key"),

@@ -1,0 +1,218 @@
+internal import AsyncHTTPClient
+internal import Logging
+internal import SDP
+internal import ICE
+internal import STUN
+internal import Transport
+internal import DTLS
+internal import Media
+internal import RTP
+internal import ServiceLifecycle
+internal import Synchronization
+
+/// Publishes the one encoded stream to a media server by WHIP (RFC 9725) while streaming is on,
+/// alongside the local viewers: the same RTP packets, no second encoder. When the server or the
+/// path goes away it publishes again, forever, with backoff (`RepublishBackoff`).
+final class WHIPPublisher: Service, Sendable {
+    /// `publish` in `/api/status`.
+    struct Status: Codable, Sendable, Equatable {
+        var url: String
+        /// idle (not streaming), connecting, publishing or retrying.
+        var state = "idle"
+        /// The session's URL on the server while published.
+        var resource: String?
+        var attempts = 0
+        var lastError: String?
+        var retryInSeconds: Double?
+    }
+
+    let exchange: WHIPExchange
+    let transport: MediaTransport
+    let certificate: DTLSCertificate
+    let candidates: [TransportAddress]
+    let streamer: Streamer
+    let events: EventBus
+    let logger: Logger
+    let setupTimeout: Duration
+    private let statusBox: Mutex<Status>
+    private let publishing = Mutex<Task<Void, Never>?>(nil)
+
+    init(configuration: Configuration, transport: MediaTransport, certificate: DTLSCertificate, candidates: [TransportAddress],
+         streamer: Streamer, events: EventBus, logger: Logger) {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(redirectConfiguration: .follow(max: 5, allowCycles: false)))
+        exchange = WHIPExchange(client: client, url: configuration.whipURL, token: configuration.whipToken)
+        self.transport = transport
+        self.certificate = certificate
+        self.candidates = candidates
+        self.streamer = streamer
+        self.events = events
+        self.logger = logger
+        setupTimeout = .seconds(configuration.setupTimeoutSeconds)
+        statusBox = Mutex(Status(url: configuration.whipURL))
+    }
+
+    var status: Status { statusBox.withLock { $0 } }
+
+    /// Follows streaming: publishing starts and stops with it (buttons, API, the agent).
+    func run() async throws {
+        let (id, stream) = events.subscribe()
+        if streamer.isStreaming { begin() }
+        for await event in stream where event.type == "streaming" {
+            if event.fields["state"] == "started" { begin() } else { await end() }
+        }
+        events.unsubscribe(id)
+        await end()
+        try? await exchange.client.shutdown()
+    }
+
+    private func begin() {
+        publishing.withLock { task in
+            guard task == nil else { return }
+            task = Task { await self.republishForever() }
+        }
+    }
+
+    private func end() async {
+        guard let task = publishing.withLock({ task in defer { task = nil }; return task }) else { return }
+        task.cancel()
+        await task.value
+        update(state: "idle", error: nil)
+        statusBox.withLock { $0.resource = nil }
+        events.publish("publish", ["state": "idle"])
+    }
+
+    private func republishForever() async {
+        var backoff = RepublishBackoff()
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            let error = await publishOnce()
+            backoff.published(for: ContinuousClock.now - started)
+            guard !Task.isCancelled else { return }
+            let delay = backoff.delay(retryAfterSeconds: (error as? WHIPExchange.Failure)?.retryAfterSeconds, jitter: .random(in: -0.1...0.1))
+            logger.warning("WHIP publication ended, publishing again", metadata: ["error": "\(error)", "in": "\(delay)"])
+            statusBox.withLock {
+                $0.state = "retrying"
+                $0.lastError = "\(error)"
+                $0.retryInSeconds = delay.components.seconds == 0 ? nil : Double(delay.components.seconds)
+                $0.resource = nil
+            }
+            events.publish("publish", ["state": "retrying", "error": "\(error)"])
+            try? await Task.sleep(for: delay)
+        }
+    }
+
+    /// One publication, from the POST to its end; returns why it ended.
+    private func publishOnce() async -> any Error {
+        update(state: "connecting", error: nil)
+        statusBox.withLock { $0.attempts += 1 }
+        var generator = SystemRandomNumberGenerator()
+        let local = ICECredentials.random(using: &generator)
+        let offer = PublishOffer(ice: (local.ufrag, local.pwd), fingerprint: Fingerprint(algorithm: "sha-256", digest: certificate.sha256Fingerprint),
+                                 candidates: candidates.enumerated().map { Self.hostCandidate($1, foundation: $0 + 1) },
+                                 videoSSRC: streamer.video?.ssrc.rawValue ?? 1, audioSSRC: streamer.audio?.ssrc.rawValue ?? 2,
+                                 sessionID: .random(in: 1...UInt64(Int64.max)))
+        let published: WHIPExchange.Published
+        let answer: PublishAnswer
+        do {
+            published = try await exchange.post(offer: offer.sdp)
+            answer = try PublishAnswer(parsing: published.answer)
+        } catch {
+            return error
+        }
+        let id = "whip-" + randomHex(bytes: 8)
+        transport.add(session(id: id, local: local, answer: answer))
+        statusBox.withLock { $0.resource = published.resource }
+        defer { _ = transport.remove(id: id) }
+        let ended = await watch(id)
+        // Stopped or lost, the server's session goes too; a task of its own, as stopping cancels this one.
+        await Task { [exchange] in await exchange.delete(resource: published.resource) }.value
+        return ended
+    }
+
+    /// The transport session for the answer: full ICE toward the server's candidates, DTLS client.
+    private func session(id: String, local: ICECredentials, answer: PublishAnswer) -> SessionSetup {
+        var payloadTypes: [MediaBatch.Kind: UInt8] = [:]
+        var retransmission: SessionSetup.Retransmission?
+        for m in answer.accepted {
+            payloadTypes[m.kind == .video ? .video : .audio] = m.payloadType
+            if m.kind == .video, m.genericNACK { retransmission = .plain }
+        }
+        let remote = answer.candidates.compactMap { c in
+            (try? TransportAddress(parsing: c.address, defaultPort: c.port)).map { (address: $0, priority: c.priority) }
+        }.filter { $0.address.isIPv6 == transport.localAddress.isIPv6 }
+        return SessionSetup(id: id, localUfrag: local.ufrag, localPwd: local.pwd, remoteUfrag: answer.iceUfrag,
+                            remoteFingerprints: answer.fingerprints.map { ($0.algorithm, $0.digest) }, payloadTypes: payloadTypes,
+                            transportWideExtensionID: answer.accepted.lazy.compactMap { $0.extensionID(Capabilities.transportWideCC) }.first,
+                            retransmission: retransmission,
+                            publish: .init(remotePwd: answer.icePwd, candidates: remote))
+    }
+
+    enum Ended: Error, CustomStringConvertible {
+        case setupTimedOut, pathLost(String), stopped
+        var description: String {
+            switch self {
+            case .setupTimedOut: "ICE and DTLS with the server did not complete in time"
+            case .pathLost(let why): "the path to the server was lost: \(why)"
+            case .stopped: "streaming stopped"
+            }
+        }
+    }
+
+    /// Waits while the publication lives: connected within the setup timeout, then until the
+    /// transport ends it or it has been disconnected (no consent responses) for 4 s more.
+    private func watch(_ id: String) async -> Ended {
+        let deadline = ContinuousClock.now + setupTimeout
+        var disconnectedSince: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            guard let session = transport.publications.first(where: { $0.id == id }) else { return .pathLost("the session ended") }
+            switch session.state {
+            case "connected":
+                disconnectedSince = nil
+                if status.state != "publishing" {
+                    update(state: "publishing", error: nil)
+                    events.publish("publish", ["state": "publishing", "resource": status.resource ?? ""])
+                    logger.info("WHIP publishing", metadata: ["resource": "\(status.resource ?? "")", "address": "\(session.address ?? "")"])
+                }
+            case "disconnected":
+                disconnectedSince = disconnectedSince ?? .now
+                if let since = disconnectedSince, ContinuousClock.now - since > .seconds(4) { return .pathLost("no consent responses") }
+            default:
+                if ContinuousClock.now > deadline { return .setupTimedOut }
+            }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        return .stopped
+    }
+
+    private func update(state: String, error: String?) {
+        statusBox.withLock {
+            $0.state = state
+            $0.retryInSeconds = nil
+            if let error { $0.lastError = error }
+        }
+    }
+
+    /// A host candidate line (RFC 8445 §5.1.2.1 priority, as the WHEP answer gives them).
+    static func hostCandidate(_ address: TransportAddress, foundation: Int) -> String {
+        "candidate:\(foundation) 1 udp \((126 << 24) | ((65536 - foundation) << 8) | 255) \(address.canonicalIP) \(address.port) typ host"
+    }
+}
+
+/// The wait before publishing again: 1 s doubling to 30 s, with a tenth of jitter so that cameras
+/// that lost the same server do not all come back in step, and never shorter than the server's
+/// Retry-After. A publication that lasted 10 s starts the series again.
+struct RepublishBackoff {
+    static let first = Duration.seconds(1), cap = Duration.seconds(30), steady = Duration.seconds(10)
+    private var next = first
+
+    mutating func delay(retryAfterSeconds: Int?, jitter: Double) -> Duration {
+        let base = max(next, .seconds(retryAfterSeconds ?? 0))
+        next = min(Self.cap, next * 2)
+        return base * (1 + jitter)
+    }
+
+    mutating func published(for duration: Duration) {
+        if duration >= Self.steady { next = Self.first }
+    }
+}

@@ -1,0 +1,54 @@
+internal import DTLS
+internal import ICE
+internal import STUN
+
+/// A publication (Pinhole → media server, WHIP): the same session as a viewer's once connected,
+/// but Pinhole runs full ICE as the controlling agent (RFC 8445) and is the DTLS client.
+extension TransportLoop {
+    /// A response to one of our checks: the publication whose agent sent it takes it.
+    func handleCheckResponse(_ message: STUNMessage, from source: TransportAddress) {
+        for (id, session) in sessions {
+            let now = self.now
+            guard var agent = session.agent, agent.handleResponse(message, from: source, now: now) else { continue }
+            session.agent = agent
+            follow(agent, id: id, session: session, now: now)
+            return
+        }
+    }
+
+    /// The server checks us too when it runs full ICE (§7.3); its address is then validated.
+    func answerServerCheck(_ request: STUNMessage, from source: TransportAddress, id: String, session: Session) {
+        guard var agent = session.agent, let response = agent.handleRequest(request, from: source) else { return }
+        session.agent = agent
+        transport.socket.send(response, to: source)
+        if (try? STUNMessage.parse(response))?.messageClass == .successResponse { validate(source, session: session, id: id) }
+    }
+
+    /// Sends the agent's due checks and follows its state (called every tick).
+    func servicePublication(_ session: Session, id: String, now: UInt64) {
+        guard var agent = session.agent else { return }
+        for (datagram, address) in agent.poll(now: now) { transport.socket.send(datagram, to: address) }
+        session.agent = agent
+        follow(agent, id: id, session: session, now: now)
+    }
+
+    /// Once a pair is selected, DTLS starts from it (we are the client, RFC 5763 §5); a new
+    /// selection moves media there; failure or expired consent ends the publication.
+    func follow(_ agent: ICEControllingAgent, id: String, session: Session, now: UInt64) {
+        switch agent.state {
+        case .checking: break
+        case .connected(let address), .disconnected(let address):
+            session.lastConsent = now  // the agent judges consent itself (RFC 7675)
+            if session.address != address {
+                validate(address, session: session, id: id)
+                session.address = address
+            }
+            if session.phase == .checking {
+                session.phase = .handshaking
+                for datagram in session.dtls.start() { transport.socket.send(datagram, to: address) }
+            }
+        case .failed:
+            close(id, reason: session.phase == .connected ? "consent expired (RFC 7675)" : "ICE failed: no candidate pair worked")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+"""Publishing by WHIP (issue #11) to an endpoint on aiortc (whip_endpoint.py), a stack nobody on the
+team wrote: aiortc runs full ICE as the controlled agent and is the DTLS server; Pinhole controls
+ICE and is the DTLS client. The endpoint decodes the video and audio; a local WHEP viewer goes on
+watching meanwhile; the endpoint is restarted mid-stream and the agent publishes again by itself."""
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import Agent, free_port
+from whep_client import Viewer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Endpoint:
+    def __init__(self, port, stats, token):
+        self.stats = stats
+        self.process = subprocess.Popen([sys.executable, os.path.join(HERE, "whip_endpoint.py"), "--port", str(port),
+                                         "--stats", stats, "--token", token], stderr=subprocess.DEVNULL)
+
+    def read(self):
+        try:
+            with open(self.stats) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+
+    def wait_for(self, condition, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if condition(self.read()):
+                return time.time()
+            time.sleep(0.2)
+        return None
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+
+def post(agent, path):
+    urllib.request.urlopen(urllib.request.Request(agent.base + path, method="POST"), timeout=5).read()
+
+
+def test_publishes_to_an_aiortc_endpoint_and_comes_back_after_it_restarts(tmp_path):
+    port = free_port()
+    endpoint = Endpoint(port, str(tmp_path / "first.json"), "t0ken")
+    agent = Agent("--whip", f"http://127.0.0.1:{port}/whip", "--whip-token", "t0ken")
+    try:
+        published = endpoint.wait_for(lambda s: s.get("video_frames", 0) >= 50 and s.get("audio_frames", 0) >= 100, 30)
+        first = endpoint.read()
+        status = agent.status()
+
+        async def watch():
+            viewer = Viewer(agent.base)
+            await viewer.connect()
+            await asyncio.sleep(3)
+            await viewer.close()
+            return len(viewer.video_frames)
+
+        local_frames = asyncio.run(watch())
+        endpoint.kill()
+        restarted_at = time.time()
+        endpoint = Endpoint(port, str(tmp_path / "second.json"), "t0ken")
+        resumed = endpoint.wait_for(lambda s: s.get("video_frames", 0) >= 10, 40)
+        again = agent.status()["publish"]
+        post(agent, "/api/stream/stop")
+        stopped = endpoint.wait_for(lambda s: s.get("deletes", 0) >= 1, 10)
+        idle = agent.status()["publish"]
+    finally:
+        endpoint.kill()
+        agent.stop()
+    print(f"\npublished: {first.get('video_frames')} video and {first.get('audio_frames')} audio frames decoded by aiortc "
+          f"at {first.get('sizes')}; status {status.get('publish')}; a local WHEP viewer decoded {local_frames} frames meanwhile; "
+          f"after the endpoint restarted, publishing resumed in {resumed - restarted_at if resumed else None} s "
+          f"(attempts {again.get('attempts')}); stopping streaming DELETEd it: {bool(stopped)}, then {idle}")
+    assert published, first
+    assert first["sizes"] == [[640, 480]] and set(first["authorization"]) == {"Bearer t0ken"}
+    assert status["publish"]["state"] == "publishing" and status["viewerCount"] == 0
+    assert local_frames >= 60
+    assert resumed and resumed - restarted_at < 35
+    assert again["state"] == "publishing" and again["attempts"] >= 2
+    assert stopped and idle["state"] == "idle"

@@ -1,0 +1,88 @@
+"""A WHIP endpoint (RFC 9725) on aiortc, a WebRTC stack nobody on the team wrote, standing in for a
+media server: it answers POST /whip with an aiortc answer (full ICE, DTLS server), decodes what
+arrives, and writes what it decoded to a JSON file twice a second. DELETE ends a session.
+
+    whip_endpoint.py --port 8099 --stats stats.json [--token T]
+
+A plain asyncio HTTP/1.1 server: one request per connection, enough for a test. Loopback only.
+"""
+import argparse
+import asyncio
+import json
+import secrets
+import time
+
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+
+import whep_client  # noqa: F401  (keeps aiortc's ICE on loopback)
+
+SESSIONS = {}
+STATS = {"posts": 0, "deletes": 0, "video_frames": 0, "audio_frames": 0, "sizes": [], "first_frame_at": None, "authorization": []}
+
+
+async def consume(track):
+    while True:
+        try:
+            frame = await track.recv()
+        except Exception:
+            return
+        if track.kind == "video":
+            STATS["video_frames"] += 1
+            STATS["first_frame_at"] = STATS["first_frame_at"] or time.time()
+            if [frame.width, frame.height] not in STATS["sizes"]:
+                STATS["sizes"].append([frame.width, frame.height])
+        else:
+            STATS["audio_frames"] += 1
+
+
+async def answer(offer):
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    pc.on("track", lambda track: asyncio.ensure_future(consume(track)))
+    await pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
+    await pc.setLocalDescription(await pc.createAnswer())
+    session = secrets.token_hex(8)
+    SESSIONS[session] = pc
+    return session, pc.localDescription.sdp
+
+
+async def handle(reader, writer, token):
+    head = (await reader.readuntil(b"\r\n\r\n")).decode()
+    request_line, *header_lines = head.split("\r\n")
+    method, path, _ = request_line.split(" ", 2)
+    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in header_lines if ":" in line)}
+    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    STATS["authorization"].append(headers.get("authorization"))
+    status, extra, payload = "404 Not Found", "", b""
+    if token and headers.get("authorization") != f"Bearer {token}":
+        status = "401 Unauthorized"
+    elif method == "POST" and path == "/whip":
+        STATS["posts"] += 1
+        session, sdp = await answer(body.decode())
+        status, payload = "201 Created", sdp.encode()
+        extra = f"Location: /whip/{session}\r\nContent-Type: application/sdp\r\n"
+    elif method == "DELETE" and path.startswith("/whip/") and path[6:] in SESSIONS:
+        STATS["deletes"] += 1
+        await SESSIONS.pop(path[6:]).close()
+        status = "200 OK"
+    writer.write(f"HTTP/1.1 {status}\r\n{extra}Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode() + payload)
+    await writer.drain()
+    writer.close()
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--stats", required=True)
+    parser.add_argument("--token", default="")
+    args = parser.parse_args()
+    server = await asyncio.start_server(lambda r, w: handle(r, w, args.token), "127.0.0.1", args.port)
+    async with server:
+        while True:
+            with open(args.stats + ".part", "w") as f:
+                json.dump(STATS, f)
+            __import__("os").replace(args.stats + ".part", args.stats)
+            await asyncio.sleep(0.5)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
