@@ -17,10 +17,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class Endpoint:
-    def __init__(self, port, stats, token):
+    def __init__(self, port, stats, token, *extra):
         self.stats = stats
         self.process = subprocess.Popen([sys.executable, os.path.join(HERE, "whip_endpoint.py"), "--port", str(port),
-                                         "--stats", stats, "--token", token], stderr=subprocess.DEVNULL)
+                                         "--stats", stats, "--token", token, *extra], stderr=subprocess.DEVNULL)
 
     def read(self):
         try:
@@ -85,3 +85,19 @@ def test_publishes_to_an_aiortc_endpoint_and_comes_back_after_it_restarts(tmp_pa
     assert resumed and resumed - restarted_at < 35
     assert again["state"] == "publishing" and again["attempts"] >= 2
     assert stopped and idle["state"] == "idle"
+
+
+def test_a_full_ice_peer_that_sends_no_check_first_is_reached_by_ours(tmp_path):
+    """aiortc without Pinhole's candidates (--deaf) cannot check first: Pinhole's checks, as the
+    controlling agent, find it, and its triggered checks come back to the address they came from."""
+    port = free_port()
+    endpoint = Endpoint(port, str(tmp_path / "deaf.json"), "", "--deaf")
+    agent = Agent("--whip", f"http://127.0.0.1:{port}/whip")
+    try:
+        published = endpoint.wait_for(lambda s: s.get("video_frames", 0) >= 30 and s.get("audio_frames", 0) >= 50, 30)
+        status = agent.status()["publish"]
+    finally:
+        endpoint.kill()
+        agent.stop()
+    print(f"\na deaf aiortc endpoint: {endpoint.read()}; publish status {status}")
+    assert published and status["state"] == "publishing" and status["attempts"] == 1

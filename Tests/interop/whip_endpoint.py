@@ -2,7 +2,11 @@
 media server: it answers POST /whip with an aiortc answer (full ICE, DTLS server), decodes what
 arrives, and writes what it decoded to a JSON file twice a second. DELETE ends a session.
 
-    whip_endpoint.py --port 8099 --stats stats.json [--token T]
+    whip_endpoint.py --port 8099 --stats stats.json [--token T] [--deaf]
+
+--deaf drops the offer's candidates before aiortc sees them: aiortc then has nothing to check and
+sends no check first, so the connection stands only if Pinhole's checks reach it (and aiortc
+learns Pinhole's address from them as a peer-reflexive candidate, RFC 8445 §7.3.1.3).
 
 A plain asyncio HTTP/1.1 server: one request per connection, enough for a test. Loopback only.
 """
@@ -35,7 +39,10 @@ async def consume(track):
             STATS["audio_frames"] += 1
 
 
-async def answer(offer):
+async def answer(offer, deaf):
+    if deaf:
+        # No candidates and no end-of-candidates: aioice waits for checks (trickle) rather than failing at once.
+        offer = "".join(line for line in offer.splitlines(keepends=True) if not line.startswith(("a=candidate:", "a=end-of-candidates")))
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     pc.on("track", lambda track: asyncio.ensure_future(consume(track)))
     await pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
@@ -45,7 +52,7 @@ async def answer(offer):
     return session, pc.localDescription.sdp
 
 
-async def handle(reader, writer, token):
+async def handle(reader, writer, token, deaf):
     head = (await reader.readuntil(b"\r\n\r\n")).decode()
     request_line, *header_lines = head.split("\r\n")
     method, path, _ = request_line.split(" ", 2)
@@ -57,7 +64,7 @@ async def handle(reader, writer, token):
         status = "401 Unauthorized"
     elif method == "POST" and path == "/whip":
         STATS["posts"] += 1
-        session, sdp = await answer(body.decode())
+        session, sdp = await answer(body.decode(), deaf)
         status, payload = "201 Created", sdp.encode()
         extra = f"Location: /whip/{session}\r\nContent-Type: application/sdp\r\n"
     elif method == "DELETE" and path.startswith("/whip/") and path[6:] in SESSIONS:
@@ -74,8 +81,9 @@ async def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--stats", required=True)
     parser.add_argument("--token", default="")
+    parser.add_argument("--deaf", action="store_true")
     args = parser.parse_args()
-    server = await asyncio.start_server(lambda r, w: handle(r, w, args.token), "127.0.0.1", args.port)
+    server = await asyncio.start_server(lambda r, w: handle(r, w, args.token, args.deaf), "127.0.0.1", args.port)
     async with server:
         while True:
             with open(args.stats + ".part", "w") as f:
