@@ -58,10 +58,15 @@ final class WHIPPublisher: Service, Sendable {
     func run() async throws {
         let (id, stream) = events.subscribe()
         if streamer.isStreaming { begin() }
-        for await event in stream where event.type == "streaming" {
-            if event.fields["state"] == "started" { begin() } else { await end() }
+        // Shutdown ends the subscription (the event bus itself stops after this service), then
+        // the publication: its session on the server is deleted on the way out.
+        await withGracefulShutdownHandler {
+            for await event in stream where event.type == "streaming" {
+                if event.fields["state"] == "started" { begin() } else { await end() }
+            }
+        } onGracefulShutdown: { [events] in
+            events.unsubscribe(id)
         }
-        events.unsubscribe(id)
         await end()
         try? await exchange.client.shutdown()
     }
@@ -119,6 +124,9 @@ final class WHIPPublisher: Service, Sendable {
             answer = try PublishAnswer(parsing: published.answer)
         } catch {
             return error
+        }
+        if answer.answeredActive {
+            logger.notice("the WHIP server answered a=setup:active to an active offer (RFC 8842 §5.2 says passive); Pinhole stays the DTLS client")
         }
         let id = "whip-" + randomHex(bytes: 8)
         transport.add(session(id: id, local: local, answer: answer))

@@ -77,6 +77,9 @@ public struct PublishAnswer: Sendable {
     /// `a=ice-lite` (RFC 8445 §2.5): the server sends no checks; Pinhole controls either way.
     public var iceLite: Bool
     public var fingerprints: [Fingerprint]
+    /// The answer said `a=setup:active` to Pinhole's active offer, against RFC 8842 §5.2. pion 3.1
+    /// does so, yet acts as the DTLS server the offer asked for: Pinhole stays the client.
+    public var answeredActive: Bool
     public var candidates: [RemoteCandidate]
     /// Accepted m-sections (port not 0, receiving, a codec of ours), in offer order.
     public var accepted: [NegotiatedMedia]
@@ -91,8 +94,12 @@ public struct PublishAnswer: Sendable {
         let fingerprintLines = first.attributes("fingerprint").isEmpty ? sdp.attributes("fingerprint") : first.attributes("fingerprint")
         fingerprints = try fingerprintLines.map { a throws(SDPError) in try Fingerprint(parsing: a) }
         guard !fingerprints.isEmpty else { throw SDPError(line: first.mLine.number, text: first.mLine.text, reason: "no a=fingerprint") }
-        if let setup = attribute("setup"), setup.value != "passive" {
-            throw SDPError(line: setup.line.number, text: setup.line.text, reason: "Pinhole offered setup:active, so the answer must be passive")
+        switch attribute("setup")?.value {
+        case nil, "passive", "actpass": answeredActive = false
+        case "active": answeredActive = true
+        case let other?:
+            let line = attribute("setup")!.line
+            throw SDPError(line: line.number, text: line.text, reason: "a=setup:\(other): expected passive (or active)")
         }
         candidates = first.attributes("candidate").compactMap { RemoteCandidate(attributeValue: $0.value) }
         var accepted: [NegotiatedMedia] = []

@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 
-from conftest import Agent, free_port
+from conftest import ROOT, Agent, free_port
 from whep_client import Viewer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -96,8 +96,48 @@ def test_a_full_ice_peer_that_sends_no_check_first_is_reached_by_ours(tmp_path):
     try:
         published = endpoint.wait_for(lambda s: s.get("video_frames", 0) >= 30 and s.get("audio_frames", 0) >= 50, 30)
         status = agent.status()["publish"]
+        # Shutting down (SIGTERM, as systemd does) deletes the session on the server, and does not hang.
+        started = time.time()
+        agent.process.terminate()
+        code = agent.process.wait(timeout=15)
+        shutdown = time.time() - started
+        deleted = endpoint.wait_for(lambda s: s.get("deletes", 0) >= 1, 5)
     finally:
         endpoint.kill()
         agent.stop()
-    print(f"\na deaf aiortc endpoint: {endpoint.read()}; publish status {status}")
+    print(f"\na deaf aiortc endpoint: {endpoint.read()}; publish status {status}; SIGTERM: exit {code} after {shutdown:.2f} s, "
+          f"session deleted: {bool(deleted)}")
     assert published and status["state"] == "publishing" and status["attempts"] == 1
+    assert code == 0 and shutdown < 5 and deleted
+
+
+PION = os.path.join(ROOT, ".build-interop", "pion-whip")
+
+
+def test_an_ice_lite_server_on_pion_receives_whole_frames(tmp_path):
+    """pion in ICE-lite mode (pion_whip/main.go, built by `make interop-test`) answers a=ice-lite:
+    Pinhole, the full agent, controls, checks and nominates (RFC 8445 §6.1.1); pion 3.1 also answers
+    a=setup:active to the active offer, yet acts as the DTLS server, and Pinhole stays the client.
+    pion reassembles the VP8 frames and counts Opus."""
+    port = free_port()
+    stats = tmp_path / "pion.json"
+    server = subprocess.Popen([PION, "--http", f"127.0.0.1:{port}", "--stats", str(stats)], stderr=subprocess.DEVNULL)
+    agent = Agent("--whip", f"http://127.0.0.1:{port}/whip")
+    try:
+        def read():
+            try:
+                return json.loads(stats.read_text())
+            except (OSError, ValueError):
+                return {}
+
+        deadline = time.time() + 30
+        while time.time() < deadline and not (read().get("video_frames", 0) >= 60 and read().get("audio_packets", 0) >= 100):
+            time.sleep(0.2)
+        counts, status = read(), agent.status()["publish"]
+    finally:
+        server.kill()
+        agent.stop()
+    print(f"\npion ICE-lite endpoint: {({k: v for k, v in counts.items() if k != 'answer'})}; publish status {status}")
+    assert "a=ice-lite" in counts.get("answer", "")
+    assert counts["video_frames"] >= 60 and counts["key_frames"] >= 1 and counts["audio_packets"] >= 100
+    assert status["state"] == "publishing" and status["attempts"] == 1

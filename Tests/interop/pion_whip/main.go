@@ -1,0 +1,149 @@
+// A WHIP endpoint (RFC 9725) on pion, a WebRTC stack nobody on the team wrote, in ICE-lite mode
+// (RFC 8445 §2.5) as media servers often run: Pinhole's agent must control and nominate (pion 3.1's
+// lite agent still sends keepalive checks of its own). It reassembles what arrives into
+// frames (pion's samplebuilder and VP8 depacketizer) and writes counts to a JSON file twice a
+// second. Built from Debian's pion 3.1 (golang-github-pion-webrtc.v3-dev) with GO111MODULE=off.
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/pion/rtp/codecs"
+	"github.com/pion/webrtc/v3"
+	"github.com/pion/webrtc/v3/pkg/media/samplebuilder"
+)
+
+type stats struct {
+	Posts        int    `json:"posts"`
+	Deletes      int    `json:"deletes"`
+	Lite         bool   `json:"lite"`
+	VideoFrames  int    `json:"video_frames"`
+	KeyFrames    int    `json:"key_frames"`
+	AudioPackets int    `json:"audio_packets"`
+	Answer       string `json:"answer"`
+}
+
+var (
+	mutex    sync.Mutex
+	counts   = stats{Lite: true}
+	sessions = map[string]*webrtc.PeerConnection{}
+)
+
+func main() {
+	address := flag.String("http", "127.0.0.1:8099", "listen address")
+	statsPath := flag.String("stats", "stats.json", "where the counts go")
+	flag.Parse()
+	settings := webrtc.SettingEngine{}
+	settings.SetLite(true)
+	settings.SetIncludeLoopbackCandidate(true) // the tests run on loopback only
+	settings.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	media := &webrtc.MediaEngine{}
+	check(media.RegisterDefaultCodecs())
+	api := webrtc.NewAPI(webrtc.WithMediaEngine(media), webrtc.WithSettingEngine(settings))
+	http.HandleFunc("/whip", func(w http.ResponseWriter, r *http.Request) { publish(api, w, r) })
+	http.HandleFunc("/whip/", remove)
+	go func() {
+		for range time.Tick(500 * time.Millisecond) {
+			mutex.Lock()
+			data, _ := json.Marshal(counts)
+			mutex.Unlock()
+			check(os.WriteFile(*statsPath+".part", data, 0o644))
+			check(os.Rename(*statsPath+".part", *statsPath))
+		}
+	}()
+	check(http.ListenAndServe(*address, nil))
+}
+
+func publish(api *webrtc.API, w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	if err != nil || r.Method != http.MethodPost {
+		http.Error(w, "POST an SDP offer", http.StatusBadRequest)
+		return
+	}
+	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	check(err)
+	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { go count(track) })
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: string(body)}); err != nil {
+		pc.Close()
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	answer, err := pc.CreateAnswer(nil)
+	check(err)
+	gathered := webrtc.GatheringCompletePromise(pc)
+	check(pc.SetLocalDescription(answer))
+	<-gathered
+	id := randomID()
+	mutex.Lock()
+	sessions[id] = pc
+	counts.Posts++
+	counts.Answer = pc.LocalDescription().SDP
+	mutex.Unlock()
+	w.Header().Set("Location", "/whip/"+id)
+	w.Header().Set("Content-Type", "application/sdp")
+	w.WriteHeader(http.StatusCreated)
+	_, _ = w.Write([]byte(pc.LocalDescription().SDP))
+}
+
+// count reassembles VP8 frames (a keyframe has the P bit clear, RFC 6386 §9.1) and counts Opus packets.
+func count(track *webrtc.TrackRemote) {
+	video := track.Kind() == webrtc.RTPCodecTypeVideo
+	builder := samplebuilder.New(64, &codecs.VP8Packet{}, 90000)
+	for {
+		packet, _, err := track.ReadRTP()
+		if err != nil {
+			return
+		}
+		mutex.Lock()
+		if !video {
+			counts.AudioPackets++
+		} else {
+			builder.Push(packet)
+			for sample := builder.Pop(); sample != nil; sample = builder.Pop() {
+				counts.VideoFrames++
+				if len(sample.Data) > 0 && sample.Data[0]&1 == 0 {
+					counts.KeyFrames++
+				}
+			}
+		}
+		mutex.Unlock()
+	}
+}
+
+func remove(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Path[len("/whip/"):]
+	mutex.Lock()
+	pc := sessions[id]
+	delete(sessions, id)
+	if pc != nil {
+		counts.Deletes++
+	}
+	mutex.Unlock()
+	if r.Method != http.MethodDelete || pc == nil {
+		http.NotFound(w, r)
+		return
+	}
+	_ = pc.Close()
+	w.WriteHeader(http.StatusOK)
+}
+
+func randomID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
