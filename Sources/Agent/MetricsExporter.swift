@@ -49,6 +49,10 @@ final class MetricsExporter: Sendable {
             if let resident = system.residentMB { gauge("pinhole_resident_memory_megabytes", "The agent's resident memory", resident) }
             if let celsius = system.temperatureCelsius { gauge("pinhole_system_temperature_celsius", "SoC temperature", celsius) }
         }
+        if let publish = report.publish {
+            gauge("pinhole_publish_up", "1 while the stream is published to the WHIP server", publish.state == "publishing" ? 1 : 0)
+            total("pinhole_publish_attempts_total", "POSTs to the WHIP server", publish.attempts)
+        }
         viewers(report.viewers)
         return registry.emitToString()
     }

@@ -122,6 +122,9 @@ final class Session {
         nextReportAt = now
     }
 
+    /// What the log calls it.
+    var noun: String { setup.publish == nil ? "viewer" : "publication" }
+
     /// The phase, or "disconnected" for a publication whose consent checks go unanswered.
     var stateName: String {
         if case .disconnected = agent?.state { return "disconnected" }

@@ -36,9 +36,10 @@ extension TransportLoop {
         for address in session.validated where byAddress[address] == id { byAddress.removeValue(forKey: address) }
         transport.viewersBox.withLock { _ = $0.removeValue(forKey: id) }
         transport.publicationIDs.withLock { _ = $0.remove(id) }
-        log(.info, "viewer left", ["viewer": "\(id)", "reason": "\(reason)"])
+        log(.info, "\(session.noun) left", [session.noun: "\(id)", "reason": "\(reason)"])
         memoryFreed = true
-        transport.onViewer(.left(id: id, reason: reason))
+        // A publication's comings and goings are the publisher's to report.
+        if session.setup.publish == nil { transport.onViewer(.left(id: id, reason: reason)) }
     }
 
     /// Logs a line that a peer's doing caused, within the log budget.

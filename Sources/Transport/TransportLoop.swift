@@ -133,8 +133,8 @@ final class TransportLoop {
         case .connected(let keys) where session.phase != .connected:
             do {
                 try session.startSRTP(keys, now: now)
-                log(.info, "viewer connected", ["viewer": "\(id)", "address": "\(source)"])
-                transport.onViewer(.connected(id: id, address: "\(source)"))
+                log(.info, "\(session.noun) connected", [session.noun: "\(id)", "address": "\(source)"])
+                if session.setup.publish == nil { transport.onViewer(.connected(id: id, address: "\(source)")) }
                 transport.keyframes.request()  // a new viewer starts at a keyframe
             } catch {
                 close(id, reason: "SRTP setup failed: \(error)")

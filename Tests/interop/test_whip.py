@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 from conftest import ROOT, Agent, free_port
+from sse import EventReader
 from whep_client import Viewer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,9 +52,11 @@ def test_publishes_to_an_aiortc_endpoint_and_comes_back_after_it_restarts(tmp_pa
     endpoint = Endpoint(port, str(tmp_path / "first.json"), "t0ken")
     agent = Agent("--whip", f"http://127.0.0.1:{port}/whip", "--whip-token", "t0ken")
     try:
+        reader = EventReader(agent.base)
         published = endpoint.wait_for(lambda s: s.get("video_frames", 0) >= 50 and s.get("audio_frames", 0) >= 100, 30)
         first = endpoint.read()
         status = agent.status()
+        metrics = urllib.request.urlopen(agent.base + "/metrics", timeout=5).read().decode()
 
         async def watch():
             viewer = Viewer(agent.base)
@@ -68,6 +71,8 @@ def test_publishes_to_an_aiortc_endpoint_and_comes_back_after_it_restarts(tmp_pa
         endpoint = Endpoint(port, str(tmp_path / "second.json"), "t0ken")
         resumed = endpoint.wait_for(lambda s: s.get("video_frames", 0) >= 10, 40)
         again = agent.status()["publish"]
+        events = [reader.wait_for("publish", state=state, timeout=2) for state in ("publishing", "retrying")]
+        reader.close()
         post(agent, "/api/stream/stop")
         stopped = endpoint.wait_for(lambda s: s.get("deletes", 0) >= 1, 10)
         idle = agent.status()["publish"]
@@ -81,6 +86,7 @@ def test_publishes_to_an_aiortc_endpoint_and_comes_back_after_it_restarts(tmp_pa
     assert published, first
     assert first["sizes"] == [[640, 480]] and set(first["authorization"]) == {"Bearer t0ken"}
     assert status["publish"]["state"] == "publishing" and status["viewerCount"] == 0
+    assert "pinhole_publish_up 1" in metrics and all(events), events
     assert local_frames >= 60
     assert resumed and resumed - restarted_at < 35
     assert again["state"] == "publishing" and again["attempts"] >= 2
