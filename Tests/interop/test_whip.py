@@ -147,3 +147,36 @@ def test_an_ice_lite_server_on_pion_receives_whole_frames(tmp_path):
     assert "a=ice-lite" in counts.get("answer", "")
     assert counts["video_frames"] >= 60 and counts["key_frames"] >= 1 and counts["audio_packets"] >= 100
     assert status["state"] == "publishing" and status["attempts"] == 1
+
+
+def test_redirects_are_followed_and_a_busy_server_is_asked_again_when_it_says(tmp_path):
+    """POST /whip is redirected (307) to /ingest, which is busy twice (503, Retry-After: 2): the
+    offer follows the redirect as a POST, and each retry waits the 2 s the server asked, not the
+    1 s the backoff would. A wrong token (401) is retried with backoff, not hammered."""
+    port = free_port()
+    endpoint = Endpoint(port, str(tmp_path / "busy.json"), "", "--busy", "2", "--redirect")
+    agent = Agent("--whip", f"http://127.0.0.1:{port}/whip")
+    try:
+        published = endpoint.wait_for(lambda s: s.get("video_frames", 0) >= 30, 30)
+        counts, status = endpoint.read(), agent.status()["publish"]
+    finally:
+        endpoint.kill()
+        agent.stop()
+    gaps = [b - a for a, b in zip(counts["post_times"], counts["post_times"][1:])]
+    print(f"\nredirected {counts['redirected']} times, refused {counts['refused']}, POSTs at gaps {[round(g, 2) for g in gaps]} s; {status}")
+    assert published and counts["refused"] == 2 and counts["posts"] == 1 and counts["redirected"] == 3
+    assert all(gap >= 1.9 for gap in gaps)
+    assert status["state"] == "publishing" and status["attempts"] == 3 and "503" in status["lastError"]
+
+    port = free_port()
+    endpoint = Endpoint(port, str(tmp_path / "locked.json"), "right-token")
+    agent = Agent("--whip", f"http://127.0.0.1:{port}/whip", "--whip-token", "wrong-token")
+    try:
+        time.sleep(8)
+        counts, status = endpoint.read(), agent.status()["publish"]
+    finally:
+        endpoint.kill()
+        agent.stop()
+    print(f"a wrong token: {len(counts['authorization'])} requests in 8 s; {status}")
+    assert status["state"] == "retrying" and "401" in status["lastError"]
+    assert 3 <= len(counts["authorization"]) <= 5  # at 0, 1, 3 and 7 s (with a tenth of jitter)

@@ -2,7 +2,10 @@
 media server: it answers POST /whip with an aiortc answer (full ICE, DTLS server), decodes what
 arrives, and writes what it decoded to a JSON file twice a second. DELETE ends a session.
 
-    whip_endpoint.py --port 8099 --stats stats.json [--token T] [--deaf]
+    whip_endpoint.py --port 8099 --stats stats.json [--token T] [--deaf] [--busy N] [--redirect]
+
+--busy N answers the first N POSTs 503 with Retry-After: 2. --redirect answers POST /whip with
+307 to /ingest, where the endpoint really is (RFC 9725 §4.5).
 
 --deaf drops the offer's candidates before aiortc sees them: aiortc then has nothing to check and
 sends no check first, so the connection stands only if Pinhole's checks reach it (and aiortc
@@ -21,7 +24,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 import whep_client  # noqa: F401  (keeps aiortc's ICE on loopback)
 
 SESSIONS = {}
-STATS = {"posts": 0, "deletes": 0, "video_frames": 0, "audio_frames": 0, "sizes": [], "first_frame_at": None, "authorization": []}
+STATS = {"posts": 0, "post_times": [], "refused": 0, "redirected": 0, "deletes": 0, "video_frames": 0, "audio_frames": 0, "sizes": [], "first_frame_at": None, "authorization": []}
 
 
 async def consume(track):
@@ -52,7 +55,7 @@ async def answer(offer, deaf):
     return session, pc.localDescription.sdp
 
 
-async def handle(reader, writer, token, deaf):
+async def handle(reader, writer, args):
     head = (await reader.readuntil(b"\r\n\r\n")).decode()
     request_line, *header_lines = head.split("\r\n")
     method, path, _ = request_line.split(" ", 2)
@@ -60,11 +63,19 @@ async def handle(reader, writer, token, deaf):
     body = await reader.readexactly(int(headers.get("content-length", "0")))
     STATS["authorization"].append(headers.get("authorization"))
     status, extra, payload = "404 Not Found", "", b""
-    if token and headers.get("authorization") != f"Bearer {token}":
+    if args.token and headers.get("authorization") != f"Bearer {args.token}":
         status = "401 Unauthorized"
-    elif method == "POST" and path == "/whip":
+    elif method == "POST" and path == "/whip" and args.redirect:
+        STATS["redirected"] += 1
+        status, extra = "307 Temporary Redirect", "Location: /ingest\r\n"
+    elif method == "POST" and STATS["refused"] < args.busy:
+        STATS["refused"] += 1
+        STATS["post_times"].append(time.time())
+        status, extra, payload = "503 Service Unavailable", "Retry-After: 2\r\n", b"busy"
+    elif method == "POST" and path == ("/ingest" if args.redirect else "/whip"):
         STATS["posts"] += 1
-        session, sdp = await answer(body.decode(), deaf)
+        STATS["post_times"].append(time.time())
+        session, sdp = await answer(body.decode(), args.deaf)
         status, payload = "201 Created", sdp.encode()
         extra = f"Location: /whip/{session}\r\nContent-Type: application/sdp\r\n"
     elif method == "DELETE" and path.startswith("/whip/") and path[6:] in SESSIONS:
@@ -82,8 +93,10 @@ async def main():
     parser.add_argument("--stats", required=True)
     parser.add_argument("--token", default="")
     parser.add_argument("--deaf", action="store_true")
+    parser.add_argument("--busy", type=int, default=0)
+    parser.add_argument("--redirect", action="store_true")
     args = parser.parse_args()
-    server = await asyncio.start_server(lambda r, w: handle(r, w, args.token, args.deaf), "127.0.0.1", args.port)
+    server = await asyncio.start_server(lambda r, w: handle(r, w, args), "127.0.0.1", args.port)
     async with server:
         while True:
             with open(args.stats + ".part", "w") as f:
