@@ -27,6 +27,15 @@ sys.path.insert(0, os.path.join(ROOT, "Tests", "interop"))
 from whep_client import Viewer  # noqa: E402
 
 
+class RelayedViewer(Viewer):
+    """Takes only the agent's candidate on 127.0.0.1, the relay's: the direct one on 127.0.0.2
+    would work too, and aiortc might nominate it and bypass the impairments."""
+
+    def answer_filter(self, sdp):
+        return "".join(line for line in sdp.splitlines(keepends=True)
+                       if not line.startswith("a=candidate:") or " 127.0.0.1 " in line)
+
+
 def free_port(kind):
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
@@ -61,35 +70,48 @@ def status(base):
         return json.load(r)
 
 
-async def soak(args, base, process):
-    viewers = [Viewer(base) for _ in range(args.viewers)]
+async def soak(args, base, process, agent):
+    viewers = [RelayedViewer(base) for _ in range(args.viewers)]
     for viewer in viewers:
         await viewer.connect()
     await asyncio.sleep(args.warm_up)
     process.sample()  # starts the CPU interval
     samples, started = [], time.monotonic()
     counted = [len(v.video_frames) for v in viewers]
-    print(f"{'s':>6} {'RSS MB':>7} {'fds':>4} {'thr':>4} {'CPU %':>6} {'viewers':>7}  frames decoded per viewer")
+    print(f"{'s':>6} {'RSS MB':>7} {'fds':>4} {'thr':>4} {'CPU %':>6} {'viewers':>7}  frames decoded per viewer; loss each reports")
     while time.monotonic() - started < args.duration:
         await asyncio.sleep(args.interval)
+        if agent.poll() is not None:
+            print(f"the agent exited with status {agent.returncode}", flush=True)
+            samples.append({"seconds": round(time.monotonic() - started), "exited": agent.returncode})
+            break
         figures = process.sample()
         frames = [len(v.video_frames) - c for v, c in zip(viewers, counted)]
         counted = [len(v.video_frames) for v in viewers]
-        connected = sum(v["state"] == "connected" for v in (await asyncio.to_thread(status, base))["viewers"])
-        sample = {"seconds": round(time.monotonic() - started), **figures, "viewers": connected, "frames": frames}
+        viewers_now = (await asyncio.to_thread(status, base))["viewers"]
+        connected = sum(v["state"] == "connected" for v in viewers_now)
+        relayed = sum((v.get("address") or "").startswith("127.0.0.1:") for v in viewers_now)
+        lost = [round(v["video"]["fractionLost"], 3) for v in viewers_now if v.get("video")]
+        sample = {"seconds": round(time.monotonic() - started), **figures, "viewers": connected, "relayed": relayed,
+                  "frames": frames, "loss": lost}
         samples.append(sample)
         print(f"{sample['seconds']:>6} {sample['rss_mb']:>7} {sample['fds']:>4} {sample['threads']:>4} "
-              f"{sample['cpu_percent']:>6} {connected:>7}  {frames}", flush=True)
+              f"{sample['cpu_percent']:>6} {connected:>7}  {frames}; {lost}", flush=True)
     for viewer in viewers:
         await viewer.close()
     return samples
 
 
 def verdict(args, samples):
+    problems = [f"the agent exited with status {s['exited']}" for s in samples if "exited" in s]
+    samples = [s for s in samples if "exited" not in s]
+    if not samples:
+        return problems or ["no sample"]
     first, last = samples[0], samples[-1]
-    problems = []
     if any(s["viewers"] != args.viewers for s in samples):
         problems.append("a viewer dropped")
+    if any(s["relayed"] != args.viewers for s in samples):
+        problems.append("a viewer bypassed the impairment relay")
     if any(min(s["frames"]) == 0 for s in samples):
         problems.append("a viewer decoded nothing for an interval")
     if last["fds"] > first["fds"]:
@@ -130,7 +152,7 @@ def main():
                 break
             except OSError:
                 time.sleep(0.1)
-        samples = asyncio.run(soak(args, base, Process(agent.pid)))
+        samples = asyncio.run(soak(args, base, Process(agent.pid), agent))
     finally:
         relay.terminate()
         agent.terminate()

@@ -25,6 +25,8 @@ public final class MediaTransport: Sendable {
     let viewersBox = Mutex<[String: ViewerStatus]>([:])
     /// Which sessions are publications (Pinhole → media server) rather than viewers.
     let publicationIDs = Mutex<Set<String>>([])
+    /// Binding requests to STUN servers awaiting their answer, by transaction ID.
+    let queries = Mutex<[[UInt8]: (server: TransportAddress, continuation: CheckedContinuation<TransportAddress?, Never>)]>([:])
     /// Hears viewers connect (DTLS done) and leave, with the address or the reason.
     let onViewer: @Sendable (ViewerEvent) -> Void
 
@@ -46,6 +48,8 @@ public final class MediaTransport: Sendable {
         case remove(String)
         case restartICE(id: String, localUfrag: String, localPwd: String, remoteUfrag: String)
         case media(MediaBatch)
+        /// A datagram to send from the socket (a STUN server query).
+        case send([UInt8], to: TransportAddress)
         case stop
     }
 
@@ -116,7 +120,7 @@ public final class MediaTransport: Sendable {
     /// Everything Pinhole sends to, viewers and media servers: what the encoder's bitrate answers to.
     public var sessions: [ViewerStatus] { viewersBox.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
 
-    private func post(_ command: Command) {
+    func post(_ command: Command) {
         inbox.withLock { $0.append(command) }
         var one: UInt8 = 1
         _ = write(wakeWriteFD, &one, 1)  // a full pipe already means "wake up"

@@ -7,6 +7,8 @@ internal import STUN
 extension TransportLoop {
     /// A response to one of our checks: the publication whose agent sent it takes it.
     func handleCheckResponse(_ message: STUNMessage, from source: TransportAddress) {
+        if message.messageClass == .successResponse,
+           transport.answer(transaction: message.transactionID, from: source, with: message.xorMappedAddress) { return }
         for (id, session) in sessions {
             let now = self.now
             guard var agent = session.agent, agent.handleResponse(message, from: source, now: now) else { continue }

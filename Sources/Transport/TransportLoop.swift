@@ -75,6 +75,7 @@ final class TransportLoop {
             byUfrag[localUfrag] = id
             log(.info, "ICE restart", ["viewer": "\(id)"])
         case .media(let batch): send(batch)
+        case .send(let datagram, let address): transport.socket.send(datagram, to: address)
         case .stop: running = false
         }
     }

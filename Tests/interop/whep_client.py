@@ -40,7 +40,11 @@ class Viewer:
         assert status == 201, status
         self.location = headers["Location"]
         self.etag = headers.get("ETag")
-        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=self.answer_filter(body.decode()), type="answer"))
+
+    def answer_filter(self, sdp):
+        """The answer as the viewer takes it; subclasses may drop candidates (to force a path)."""
+        return sdp
 
     def _on_track(self, track):
         self.tasks.append(asyncio.ensure_future(self._consume(track)))
