@@ -8,13 +8,14 @@ VENV       := .venv
 BINARY     := .build/release/pinhole
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 BUILD_DEBS := pkg-config libvpx-dev libopus-dev libasound2-dev libv4l-dev libssl-dev libsrtp2-dev libgpiod-dev
-TEST_DEBS  := chromium chromium-driver shellcheck systemd golang-go golang-github-pion-webrtc.v3-dev
+TEST_DEBS  := chromium chromium-driver shellcheck systemd golang-go golang-github-pion-webrtc.v3-dev nftables
 BENCH_DEBS := golang-go golang-github-pion-webrtc.v3-dev ffmpeg binutils
 RUN_ARGS   ?=
 FUZZ_SECONDS ?= 60
 HWLAB      ?= ../shared/hwlab
 GPIOD2_SDIST := .build-gpiod2/gpiod-2.5.0.tar.gz
 PION_WHIP  := .build-interop/pion-whip
+PION_TURN  := .build-interop/pion-turn
 
 .PHONY: run build test unit-test interop-test hw-test fuzz deb screenshot bench deps test-deps install-debs clean
 
@@ -33,7 +34,7 @@ test: unit-test interop-test hw-test
 unit-test: deps
 	$(SWIFT) test
 
-interop-test: build test-deps $(VENV)/.installed $(PION_WHIP)
+interop-test: build test-deps $(VENV)/.installed $(PION_WHIP) $(PION_TURN)
 	cd Tests/interop && ../../$(VENV)/bin/python -m pytest -v -s -p no:cacheprovider --durations=0 .
 
 # The real binary in the hardware lab VM (vivid, snd-aloop, gpio-sim), in a network namespace
@@ -48,13 +49,13 @@ hw-test: build $(VENV)/.installed $(GPIOD2_SDIST)
 $(GPIOD2_SDIST): | $(VENV)/.installed
 	$(VENV)/bin/pip download -q --no-deps --no-binary :all: gpiod==2.5.0 -d $(dir $@)
 
-# The ICE-lite WHIP endpoint of the publishing tests, from Debian's pion 3.1 (GOPATH mode, offline;
-# Debian installs pion v3 without its /v3 directory, so a link stands in for it).
-$(PION_WHIP): Tests/interop/pion_whip/main.go | test-deps
+# The ICE-lite WHIP endpoint and the STUN/TURN server of the publishing tests, from Debian's pion
+# (GOPATH mode, offline; Debian installs pion v3 without its /v3 directory, so a link stands in).
+.build-interop/pion-%: Tests/interop/pion_%/main.go | test-deps
 	mkdir -p .build-interop/gopath/src/github.com/pion/webrtc
 	ln -sfn /usr/share/gocode/src/github.com/pion/webrtc .build-interop/gopath/src/github.com/pion/webrtc/v3
 	GOPATH="$(CURDIR)/.build-interop/gopath:/usr/share/gocode" GO111MODULE=off GOCACHE="$(CURDIR)/.build-interop/gocache" \
-	  go build -o $@ ./Tests/interop/pion_whip
+	  go build -o $@ ./Tests/interop/pion_$*
 
 # A Debian package in dist/ (Swift runtime linked in; depends on Debian's libraries only).
 deb: deps

@@ -34,6 +34,10 @@ final class WHIPPublisher: Service, Sendable {
     let events: EventBus
     let logger: Logger
     let setupTimeout: Duration
+    /// STUN servers to learn the server-reflexive address from: the configured ones, and those the
+    /// WHIP server named in its last answer's Link headers (RFC 9725 §4.6).
+    let stunServers: [ICEServerLink]
+    private let linkedServers = Mutex<[ICEServerLink]>([])
     private let statusBox: Mutex<Status>
     private let publishing = Mutex<Task<Void, Never>?>(nil)
 
@@ -49,6 +53,7 @@ final class WHIPPublisher: Service, Sendable {
         self.events = events
         self.logger = logger
         setupTimeout = .seconds(configuration.setupTimeoutSeconds)
+        stunServers = configuration.iceServers.compactMap { try? ICEServerLink(parsing: $0) }.filter { $0.stunServer != nil }
         statusBox = Mutex(Status(url: configuration.whipURL))
     }
 
@@ -113,8 +118,11 @@ final class WHIPPublisher: Service, Sendable {
         statusBox.withLock { $0.attempts += 1 }
         var generator = SystemRandomNumberGenerator()
         let local = ICECredentials.random(using: &generator)
+        let reflexive = await reflexiveAddresses()
+        let lines = candidates.enumerated().map { Self.candidate($1, foundation: $0 + 1) }
+            + reflexive.enumerated().map { Self.candidate($1, foundation: candidates.count + $0 + 1, base: transport.localAddress) }
         let offer = PublishOffer(ice: (local.ufrag, local.pwd), fingerprint: Fingerprint(algorithm: "sha-256", digest: certificate.sha256Fingerprint),
-                                 candidates: candidates.enumerated().map { Self.hostCandidate($1, foundation: $0 + 1) },
+                                 candidates: lines,
                                  videoSSRC: streamer.video?.ssrc.rawValue ?? 1, audioSSRC: streamer.audio?.ssrc.rawValue ?? 2,
                                  sessionID: .random(in: 1...UInt64(Int64.max)))
         let published: WHIPExchange.Published
@@ -125,6 +133,7 @@ final class WHIPPublisher: Service, Sendable {
         } catch {
             return error
         }
+        linkedServers.withLock { $0 = published.iceServers.compactMap { ICEServerLink(linkHeader: $0) }.filter { $0.stunServer != nil } }
         if answer.answeredActive {
             logger.notice("the WHIP server answered a=setup:active to an active offer (RFC 8842 §5.2 says passive); Pinhole stays the DTLS client")
         }
@@ -201,9 +210,34 @@ final class WHIPPublisher: Service, Sendable {
         }
     }
 
-    /// A host candidate line (RFC 8445 §5.1.2.1 priority, as the WHEP answer gives them).
-    static func hostCandidate(_ address: TransportAddress, foundation: Int) -> String {
-        "candidate:\(foundation) 1 udp \((126 << 24) | ((65536 - foundation) << 8) | 255) \(address.canonicalIP) \(address.port) typ host"
+    /// Where the STUN servers see the media socket (a NAT's mapping), asked all at once; each
+    /// address once, and none that is already a host candidate (RFC 8445 §5.1.3).
+    private func reflexiveAddresses() async -> [TransportAddress] {
+        let servers = (stunServers + linkedServers.withLock { $0 }).compactMap(\.stunServer)
+        return await withTaskGroup(of: TransportAddress?.self) { [transport, candidates, logger] group in
+            for (host, port) in servers {
+                group.addTask {
+                    guard let server = await transport.resolve(host: host, port: port).first else { return nil }
+                    let mapped = await transport.reflexiveAddress(from: server)
+                    logger.debug("STUN server answered", metadata: ["server": "\(server)", "reflexive": "\(mapped.map { "\($0)" } ?? "none")"])
+                    return mapped
+                }
+            }
+            var found: [TransportAddress] = []
+            for await address in group {
+                if let address, !found.contains(address), !candidates.contains(address) { found.append(address) }
+            }
+            return found
+        }
+    }
+
+    /// A candidate line: host (type preference 126), or server-reflexive (100) with the socket it
+    /// maps as its related address (RFC 8445 §5.1.2.1, RFC 8839 §5.1).
+    static func candidate(_ address: TransportAddress, foundation: Int, base: TransportAddress? = nil) -> String {
+        let preference = base == nil ? 126 : 100
+        let line = "candidate:\(foundation) 1 udp \((preference << 24) | ((65536 - foundation) << 8) | 255) \(address.canonicalIP) \(address.port)"
+        guard let base else { return line + " typ host" }
+        return line + " typ srflx raddr \(base.canonicalIP) rport \(base.port)"
     }
 }
 

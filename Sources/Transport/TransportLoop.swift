@@ -66,7 +66,7 @@ final class TransportLoop {
         case .add(let setup):
             sessions[setup.id] = Session(setup: setup, dtlsContext: transport.dtlsContext, now: now)
             byUfrag[setup.localUfrag] = setup.id
-        case .remove(let id): close(id, reason: "ended by the viewer")
+        case .remove(let id): close(id, reason: sessions[id]?.setup.publish == nil ? "ended by the viewer" : "ended by the agent")
         case .restartICE(let id, let localUfrag, let localPwd, let remoteUfrag):
             guard let session = sessions[id] else { return }
             byUfrag.removeValue(forKey: session.localUfrag)

@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "HTTP listen address (WHEP, API, viewer page). Default 0.0.0.0:8080.") var http: String?
     @Option(help: "The one UDP address for all WebRTC media. Default 0.0.0.0:8189.") var udp: String?
     @Option(help: "An extra host candidate address (1:1 NAT, port forward). Repeatable.") var advertise: [String] = []
-    @Option(help: "A STUN/TURN server for viewers, URL[,username=U,credential=C]. Repeatable.") var iceServer: [String] = []
+    @Option(help: "A STUN/TURN server for viewers (and, STUN, for publishing), URL[,username=U,credential=C]. Repeatable.") var iceServer: [String] = []
     @Option(help: "auto (first camera, else the test pattern), test, none or /dev/videoN.") var video: String?
     @Option(help: "auto (default capture PCM, else a test tone), test, none or an ALSA PCM name.") var audio: String?
     @Option(help: "Camera format: auto (YU12, else NV12, else YUYV, else converted), YU12, NV12 or YUYV.") var pixelFormat: String?

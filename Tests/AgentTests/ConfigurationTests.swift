@@ -18,4 +18,18 @@ import Testing
             #expect(throws: ICEServerLink.ParseError.self, "\(bad)") { try ICEServerLink(parsing: bad) }
         }
     }
+
+    /// What the publisher reads: a WHIP server's Link headers and the STUN servers among them.
+    @Test func linkHeadersAndSTUNServersAreRead() throws {
+        let turn = ICEServerLink(linkHeader: #"<turn:relay.example:3478?transport=udp>; rel="ice-server"; username="u"; credential="c"; credential-type="password""#)
+        #expect(turn?.username == "u" && turn?.credential == "c" && turn?.stunServer == nil)
+        let stun = ICEServerLink(linkHeader: #"<stun:stun.example.net>; rel="ice-server""#)
+        #expect(stun?.stunServer?.host == "stun.example.net" && stun?.stunServer?.port == 3478)
+        #expect(ICEServerLink(linkHeader: #"<https://example.net/help>; rel="help""#) == nil)
+        #expect(ICEServerLink(linkHeader: #"<turn:relay.example>; rel="ice-server""#) == nil)  // TURN without credentials
+        #expect(try ICEServerLink(parsing: "stun:[2001:db8::1]:3479").stunServer?.host == "2001:db8::1")
+        #expect(try ICEServerLink(parsing: "stun:[2001:db8::1]:3479").stunServer?.port == 3479)
+        #expect(try ICEServerLink(parsing: "stun:10.2.0.2:3478").stunServer?.host == "10.2.0.2")
+        #expect(try ICEServerLink(parsing: "stuns:secure.example").stunServer == nil)
+    }
 }

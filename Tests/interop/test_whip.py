@@ -180,3 +180,19 @@ def test_redirects_are_followed_and_a_busy_server_is_asked_again_when_it_says(tm
     print(f"a wrong token: {len(counts['authorization'])} requests in 8 s; {status}")
     assert status["state"] == "retrying" and "401" in status["lastError"]
     assert 3 <= len(counts["authorization"]) <= 5  # at 0, 1, 3 and 7 s (with a tenth of jitter)
+
+
+def test_publishing_from_behind_a_nat(tmp_path):
+    """natlab.py: the agent behind a masquerading router learns its server-reflexive address from
+    a STUN server (pion/turn) and offers it; the WHIP endpoint beyond the NAT, which cannot reach
+    the agent's host address, receives and decodes the stream."""
+    run = subprocess.run(["unshare", "--net", "--mount", sys.executable, os.path.join(HERE, "natlab.py")],
+                         capture_output=True, text=True, timeout=120)
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    endpoint = result.get("endpoint", {})
+    srflx = [c for c in endpoint.get("offer_candidates", []) if "typ srflx" in c]
+    print(f"\nbehind a NAT: offered {endpoint.get('offer_candidates', [])[:2]}; the endpoint decoded "
+          f"{endpoint.get('video_frames')} video and {endpoint.get('audio_frames')} audio frames; publish {result.get('publish')}")
+    assert srflx and " 10.2.0.1 " in srflx[0] and "raddr 10.1.0.2" in srflx[0]
+    assert endpoint["video_frames"] >= 30 and endpoint["audio_frames"] >= 30
+    assert result["publish"]["state"] == "publishing"

@@ -16,15 +16,20 @@ A plain asyncio HTTP/1.1 server: one request per connection, enough for a test. 
 import argparse
 import asyncio
 import json
+import os
 import secrets
 import time
 
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
+import aioice.ice
 import whep_client  # noqa: F401  (keeps aiortc's ICE on loopback)
 
+if os.environ.get("WHIP_ENDPOINT_HOST"):  # the NAT lab's "internet" side (natlab.py)
+    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [os.environ["WHIP_ENDPOINT_HOST"]]
+
 SESSIONS = {}
-STATS = {"posts": 0, "post_times": [], "refused": 0, "redirected": 0, "deletes": 0, "video_frames": 0, "audio_frames": 0, "sizes": [], "first_frame_at": None, "authorization": []}
+STATS = {"offer_candidates": [], "posts": 0, "post_times": [], "refused": 0, "redirected": 0, "deletes": 0, "video_frames": 0, "audio_frames": 0, "sizes": [], "first_frame_at": None, "authorization": []}
 
 
 async def consume(track):
@@ -75,6 +80,7 @@ async def handle(reader, writer, args):
     elif method == "POST" and path == ("/ingest" if args.redirect else "/whip"):
         STATS["posts"] += 1
         STATS["post_times"].append(time.time())
+        STATS["offer_candidates"] = [line for line in body.decode().splitlines() if line.startswith("a=candidate:")]
         session, sdp = await answer(body.decode(), args.deaf)
         status, payload = "201 Created", sdp.encode()
         extra = f"Location: /whip/{session}\r\nContent-Type: application/sdp\r\n"
@@ -96,12 +102,13 @@ async def main():
     parser.add_argument("--busy", type=int, default=0)
     parser.add_argument("--redirect", action="store_true")
     args = parser.parse_args()
-    server = await asyncio.start_server(lambda r, w: handle(r, w, args), "127.0.0.1", args.port)
+    host = os.environ.get("WHIP_ENDPOINT_HOST", "127.0.0.1")
+    server = await asyncio.start_server(lambda r, w: handle(r, w, args), host, args.port)
     async with server:
         while True:
             with open(args.stats + ".part", "w") as f:
                 json.dump(STATS, f)
-            __import__("os").replace(args.stats + ".part", args.stats)
+            os.replace(args.stats + ".part", args.stats)
             await asyncio.sleep(0.5)
 
 
