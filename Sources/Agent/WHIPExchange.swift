@@ -66,6 +66,27 @@ struct WHIPExchange: Sendable {
             .filter { $0.contains("rel=\"ice-server\"") })
     }
 
+    /// ICE restart (§4.3.2): PATCH with `If-Match: "*"` and the new credentials; the server's
+    /// fragment with its own comes back in a 200. Anything else means it cannot restart.
+    func restart(resource: String, fragment: String) async throws(Failure) -> String {
+        var request = HTTPClientRequest(url: resource)
+        request.method = .PATCH
+        request.headers.add(name: "Content-Type", value: "application/trickle-ice-sdpfrag")
+        request.headers.add(name: "If-Match", value: "\"*\"")
+        authorize(&request)
+        request.body = .bytes(ByteBuffer(string: fragment))
+        do {
+            let response = try await client.execute(request, timeout: .seconds(5))
+            let body = String(buffer: try await response.body.collect(upTo: 64 * 1024))
+            guard response.status == .ok else { throw Failure.refused(status: Int(response.status.code), detail: String(body.prefix(200)), retryAfterSeconds: nil) }
+            return body
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw .unreachable("\(error)")
+        }
+    }
+
     /// Ends the session on the server (§4.4); failures do not matter (it may be gone already).
     func delete(resource: String) async {
         var request = HTTPClientRequest(url: resource)

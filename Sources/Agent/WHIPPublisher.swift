@@ -24,6 +24,10 @@ final class WHIPPublisher: Service, Sendable {
         var attempts = 0
         var lastError: String?
         var retryInSeconds: Double?
+        /// When the current publication started flowing; not in the JSON.
+        var publishingSince: ContinuousClock.Instant?
+
+        enum CodingKeys: String, CodingKey { case url, state, resource, attempts, lastError, retryInSeconds }
     }
 
     let exchange: WHIPExchange
@@ -95,9 +99,8 @@ final class WHIPPublisher: Service, Sendable {
     private func republishForever() async {
         var backoff = RepublishBackoff()
         while !Task.isCancelled {
-            let started = ContinuousClock.now
             let error = await publishOnce()
-            backoff.published(for: ContinuousClock.now - started)
+            if let since = statusBox.withLock({ $0.publishingSince }) { backoff.published(for: .now - since) }
             guard !Task.isCancelled else { return }
             let delay = backoff.delay(retryAfterSeconds: (error as? WHIPExchange.Failure)?.retryAfterSeconds, jitter: .random(in: -0.1...0.1))
             logger.warning("WHIP publication ended, publishing again", metadata: ["error": "\(error)", "in": "\(delay)"])
@@ -115,12 +118,13 @@ final class WHIPPublisher: Service, Sendable {
     /// One publication, from the POST to its end; returns why it ended.
     private func publishOnce() async -> any Error {
         update(state: "connecting", error: nil)
-        statusBox.withLock { $0.attempts += 1 }
+        statusBox.withLock {
+            $0.attempts += 1
+            $0.publishingSince = nil
+        }
         var generator = SystemRandomNumberGenerator()
         let local = ICECredentials.random(using: &generator)
-        let reflexive = await reflexiveAddresses()
-        let lines = candidates.enumerated().map { Self.candidate($1, foundation: $0 + 1) }
-            + reflexive.enumerated().map { Self.candidate($1, foundation: candidates.count + $0 + 1, base: transport.localAddress) }
+        let lines = await candidateLines()
         let offer = PublishOffer(ice: (local.ufrag, local.pwd), fingerprint: Fingerprint(algorithm: "sha-256", digest: certificate.sha256Fingerprint),
                                  candidates: lines,
                                  videoSSRC: streamer.video?.ssrc.rawValue ?? 1, audioSSRC: streamer.audio?.ssrc.rawValue ?? 2,
@@ -141,7 +145,7 @@ final class WHIPPublisher: Service, Sendable {
         transport.add(session(id: id, local: local, answer: answer))
         statusBox.withLock { $0.resource = published.resource }
         defer { _ = transport.remove(id: id) }
-        let ended = await watch(id)
+        let ended = await watch(id, resource: published.resource, candidates: addresses(answer.candidates))
         // Stopped or lost, the server's session goes too; a task of its own, as stopping cancels this one.
         await Task { [exchange] in await exchange.delete(resource: published.resource) }.value
         return ended
@@ -155,14 +159,17 @@ final class WHIPPublisher: Service, Sendable {
             payloadTypes[m.kind == .video ? .video : .audio] = m.payloadType
             if m.kind == .video, m.genericNACK { retransmission = .plain }
         }
-        let remote = answer.candidates.compactMap { c in
-            (try? TransportAddress(parsing: c.address, defaultPort: c.port)).map { (address: $0, priority: c.priority) }
-        }.filter { $0.address.isIPv6 == transport.localAddress.isIPv6 }
         return SessionSetup(id: id, localUfrag: local.ufrag, localPwd: local.pwd, remoteUfrag: answer.iceUfrag,
                             remoteFingerprints: answer.fingerprints.map { ($0.algorithm, $0.digest) }, payloadTypes: payloadTypes,
                             transportWideExtensionID: answer.accepted.lazy.compactMap { $0.extensionID(Capabilities.transportWideCC) }.first,
                             retransmission: retransmission,
-                            publish: .init(remotePwd: answer.icePwd, candidates: remote))
+                            publish: .init(remotePwd: answer.icePwd, candidates: addresses(answer.candidates)))
+    }
+
+    /// The server's candidates this socket can send to.
+    private func addresses(_ candidates: [RemoteCandidate]) -> [(address: TransportAddress, priority: UInt32)] {
+        candidates.compactMap { c in (try? TransportAddress(parsing: c.address, defaultPort: c.port)).map { (address: $0, priority: c.priority) } }
+            .filter { $0.address.isIPv6 == transport.localAddress.isIPv6 }
     }
 
     enum Ended: Error, CustomStringConvertible {
@@ -177,10 +184,12 @@ final class WHIPPublisher: Service, Sendable {
     }
 
     /// Waits while the publication lives: connected within the setup timeout, then until the
-    /// transport ends it or it has been disconnected (no consent responses) for 4 s more.
-    private func watch(_ id: String) async -> Ended {
+    /// transport ends it or it has been disconnected (no consent responses) for 4 s more, and an
+    /// ICE restart (at most one every 30 s) did not bring it back.
+    private func watch(_ id: String, resource: String, candidates: [(address: TransportAddress, priority: UInt32)]) async -> Ended {
         let deadline = ContinuousClock.now + setupTimeout
         var disconnectedSince: ContinuousClock.Instant?
+        var lastRestart: ContinuousClock.Instant?
         while !Task.isCancelled {
             guard let session = transport.publications.first(where: { $0.id == id }) else { return .pathLost("the session ended") }
             switch session.state {
@@ -188,12 +197,18 @@ final class WHIPPublisher: Service, Sendable {
                 disconnectedSince = nil
                 if status.state != "publishing" {
                     update(state: "publishing", error: nil)
+                    statusBox.withLock { $0.publishingSince = .now }
                     events.publish("publish", ["state": "publishing", "resource": status.resource ?? ""])
                     logger.info("WHIP publishing", metadata: ["resource": "\(status.resource ?? "")", "address": "\(session.address ?? "")"])
                 }
             case "disconnected":
                 disconnectedSince = disconnectedSince ?? .now
-                if let since = disconnectedSince, ContinuousClock.now - since > .seconds(4) { return .pathLost("no consent responses") }
+                if let since = disconnectedSince, ContinuousClock.now - since > .seconds(4) {
+                    guard lastRestart.map({ ContinuousClock.now - $0 > .seconds(30) }) ?? true,
+                          await restartICE(id, resource: resource, previous: candidates) else { return .pathLost("no consent responses") }
+                    lastRestart = .now
+                    disconnectedSince = nil
+                }
             default:
                 if ContinuousClock.now > deadline { return .setupTimedOut }
             }
@@ -208,6 +223,29 @@ final class WHIPPublisher: Service, Sendable {
             $0.retryInSeconds = nil
             if let error { $0.lastError = error }
         }
+    }
+
+    /// Our candidates as SDP values: the host ones, then the server-reflexive ones.
+    private func candidateLines() async -> [String] {
+        let reflexive = await reflexiveAddresses()
+        return candidates.enumerated().map { Self.candidate($1, foundation: $0 + 1) }
+            + reflexive.enumerated().map { Self.candidate($1, foundation: candidates.count + $0 + 1, base: transport.localAddress) }
+    }
+
+    /// ICE restart by PATCH (RFC 9725 §4.3.2, RFC 8445 §9) on a path that stopped answering: the
+    /// server keeps its session and DTLS goes on. False when the server cannot (then: publish again).
+    private func restartICE(_ id: String, resource: String, previous: [(address: TransportAddress, priority: UInt32)]) async -> Bool {
+        var generator = SystemRandomNumberGenerator()
+        let local = ICECredentials.random(using: &generator)
+        let fragment = TrickleFragment.restart(ufrag: local.ufrag, pwd: local.pwd, media: "video", payloadType: PublishOffer.videoPayloadType,
+                                               mid: "0", candidates: await candidateLines())
+        guard let text = try? await exchange.restart(resource: resource, fragment: fragment),
+              let answer = try? TrickleFragment(parsing: text), let ufrag = answer.iceUfrag, let pwd = answer.icePwd else { return false }
+        let offered = addresses(answer.candidates.compactMap { RemoteCandidate(attributeValue: Substring($0)) })
+        transport.restartPublication(id: id, local: (local.ufrag, local.pwd), remote: (ufrag, pwd), candidates: offered.isEmpty ? previous : offered)
+        logger.info("WHIP ICE restart", metadata: ["resource": "\(resource)"])
+        events.publish("publish", ["state": "restarting ICE", "resource": resource])
+        return true
     }
 
     /// Where the STUN servers see the media socket (a NAT's mapping), asked all at once; each

@@ -47,6 +47,8 @@ public final class MediaTransport: Sendable {
         case add(SessionSetup)
         case remove(String)
         case restartICE(id: String, localUfrag: String, localPwd: String, remoteUfrag: String)
+        case restartPublication(id: String, local: (ufrag: String, pwd: String), remote: (ufrag: String, pwd: String),
+                                candidates: [(address: TransportAddress, priority: UInt32)])
         case media(MediaBatch)
         /// A datagram to send from the socket (a STUN server query).
         case send([UInt8], to: TransportAddress)
@@ -106,6 +108,13 @@ public final class MediaTransport: Sendable {
     /// ICE restart (RFC 8445 §9): new credentials for a viewer; DTLS and media go on.
     public func restartICE(id: String, localUfrag: String, localPwd: String, remoteUfrag: String) {
         post(.restartICE(id: id, localUfrag: localUfrag, localPwd: localPwd, remoteUfrag: remoteUfrag))
+    }
+
+    /// ICE restart of a publication (RFC 8445 §9, RFC 9725 §4.3.1): new credentials on both sides
+    /// and the server's new candidates; checks start again, DTLS and media go on.
+    public func restartPublication(id: String, local: (ufrag: String, pwd: String), remote: (ufrag: String, pwd: String),
+                                   candidates: [(address: TransportAddress, priority: UInt32)]) {
+        post(.restartPublication(id: id, local: local, remote: remote, candidates: candidates))
     }
 
     /// Hands one frame's packets to every connected viewer.

@@ -1,6 +1,7 @@
 internal import DTLS
 internal import ICE
 internal import STUN
+internal import Logging
 
 /// A publication (Pinhole → media server, WHIP): the same session as a viewer's once connected,
 /// but Pinhole runs full ICE as the controlling agent (RFC 8445) and is the DTLS client.
@@ -32,6 +33,21 @@ extension TransportLoop {
         for (datagram, address) in agent.poll(now: now) { transport.socket.send(datagram, to: address) }
         session.agent = agent
         follow(agent, id: id, session: session, now: now)
+    }
+
+    /// A new controlling agent with the new credentials (RFC 8445 §9): it checks and nominates
+    /// again while DTLS and SRTP go on; media keeps going to the old address until a new one is selected.
+    func restartPublication(_ id: String, local: (ufrag: String, pwd: String), remote: (ufrag: String, pwd: String),
+                            candidates: [(address: TransportAddress, priority: UInt32)]) {
+        guard let session = sessions[id], session.agent != nil else { return }
+        var agent = ICEControllingAgent(local: ICECredentials(ufrag: local.ufrag, pwd: local.pwd),
+                                        remote: ICECredentials(ufrag: remote.ufrag, pwd: remote.pwd), tieBreaker: .random(in: 0...UInt64.max))
+        for candidate in candidates { agent.add(ICERemoteCandidate(address: candidate.address, priority: candidate.priority)) }
+        session.agent = agent
+        byUfrag.removeValue(forKey: session.localUfrag)
+        session.localUfrag = local.ufrag
+        byUfrag[local.ufrag] = id
+        log(.info, "ICE restart", ["publication": "\(id)"])
     }
 
     /// Once a pair is selected, DTLS starts from it (we are the client, RFC 5763 §5); a new

@@ -74,6 +74,8 @@ final class TransportLoop {
             session.ice = ICELiteResponder(local: ICECredentials(ufrag: localUfrag, pwd: localPwd), remoteUfrag: remoteUfrag)
             byUfrag[localUfrag] = id
             log(.info, "ICE restart", ["viewer": "\(id)"])
+        case .restartPublication(let id, let local, let remote, let candidates):
+            restartPublication(id, local: local, remote: remote, candidates: candidates)
         case .media(let batch): send(batch)
         case .send(let datagram, let address): transport.socket.send(datagram, to: address)
         case .stop: running = false

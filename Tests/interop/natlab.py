@@ -3,7 +3,11 @@ agent at home (10.1.0.2) behind a masquerading router (10.1.0.1 | 10.2.0.1), and
 (10.2.0.2) a STUN server (pion/turn) and a WHIP endpoint (aiortc), which cannot reach the home
 network at all. The agent publishes there; this prints what happened as JSON.
 
-    unshare --net --mount python natlab.py [--no-stun]
+    unshare --net --mount python natlab.py [--no-stun] [--pion] [--outage SECONDS]
+
+--pion puts the pion ICE-lite endpoint (pion_whip) beyond the NAT instead of aiortc; --outage drops
+every UDP datagram through the router for that long once the stream flows (a Wi-Fi roam, a
+flapping uplink): the path dies, HTTP does not, so the agent restarts ICE by PATCH.
 """
 import json
 import os
@@ -31,15 +35,43 @@ nft add rule ip nat post oifname r-wan masquerade
 """
 
 
+def read(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return {}
+
+
+def wait_frames(stats, at_least, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if read(stats).get("video_frames", 0) >= at_least:
+            return time.time()
+        time.sleep(0.2)
+    return None
+
+
 def main():
+    processes = []
+    try:
+        run(processes)
+    finally:
+        for p in processes:
+            p.kill()
+
+
+def run(processes):
     stun = "--no-stun" not in sys.argv
+    outage = float(sys.argv[sys.argv.index("--outage") + 1]) if "--outage" in sys.argv else 0
     subprocess.run(["sh", "-ec", SETUP], check=True)
     stats = "/tmp/natlab-endpoint.json"
-    processes = [
+    endpoint = ([os.path.join(ROOT, ".build-interop", "pion-whip"), "--http", "10.2.0.2:8099", "--stats", stats] if "--pion" in sys.argv
+                else [sys.executable, os.path.join(HERE, "whip_endpoint.py"), "--port", "8099", "--stats", stats])
+    processes += [
         subprocess.Popen(["ip", "netns", "exec", "wan", os.path.join(ROOT, ".build-interop", "pion-turn"), "--listen", "10.2.0.2:3478",
-                          "--relay-ip", "10.2.0.2"], stderr=subprocess.DEVNULL),
-        subprocess.Popen(["ip", "netns", "exec", "wan", sys.executable, os.path.join(HERE, "whip_endpoint.py"), "--port", "8099",
-                          "--stats", stats], env={**os.environ, "WHIP_ENDPOINT_HOST": "10.2.0.2"}, stderr=subprocess.DEVNULL),
+                          "--relay-ip", "10.2.0.2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen(["ip", "netns", "exec", "wan", *endpoint], env={**os.environ, "WHIP_ENDPOINT_HOST": "10.2.0.2"},
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
     ]
     time.sleep(1)
     agent_log = open("/tmp/natlab-agent.log", "w")
@@ -47,16 +79,17 @@ def main():
         ["ip", "netns", "exec", "home", os.path.join(ROOT, ".build", "release", "pinhole"), "--video", "test", "--audio", "test",
          "--http", "10.1.0.2:8080", "--udp", "10.1.0.2:8189", "--whip", "http://10.2.0.2:8099/whip",
          *(["--ice-server", "stun:10.2.0.2:3478"] if stun else [])], stdout=agent_log, stderr=subprocess.STDOUT))
-    result = {}
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            result["endpoint"] = json.load(open(stats))
-            if result["endpoint"]["video_frames"] >= 30:
-                break
-        except (OSError, ValueError, KeyError):
-            pass
-        time.sleep(0.3)
+    result = {"flowing": wait_frames(stats, 30, 30) is not None}
+    if outage and result["flowing"]:
+        subprocess.run(["sh", "-ec", "nft add table ip cut; nft add chain ip cut block '{ type filter hook forward priority 0; }';"
+                                     "nft add rule ip cut block meta l4proto udp drop"], check=True)
+        time.sleep(outage)
+        subprocess.run(["nft", "delete", "table", "ip", "cut"], check=True)
+        healed = time.time()
+        before = read(stats).get("video_frames", 0)
+        back = wait_frames(stats, before + 30, 40)
+        result["outage"] = {"seconds": outage, "frames_at_heal": before, "flowing_again_after": back and round(back - healed, 2)}
+    result["endpoint"] = read(stats)
     try:
         with urllib.request.urlopen("http://10.1.0.2:8080/api/status", timeout=3) as r:
             result["publish"] = json.load(r).get("publish")

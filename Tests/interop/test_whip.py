@@ -182,13 +182,18 @@ def test_redirects_are_followed_and_a_busy_server_is_asked_again_when_it_says(tm
     assert 3 <= len(counts["authorization"]) <= 5  # at 0, 1, 3 and 7 s (with a tenth of jitter)
 
 
+def natlab(*args):
+    run = subprocess.run(["unshare", "--net", "--mount", sys.executable, os.path.join(HERE, "natlab.py"), *args],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def test_publishing_from_behind_a_nat(tmp_path):
     """natlab.py: the agent behind a masquerading router learns its server-reflexive address from
     a STUN server (pion/turn) and offers it; the WHIP endpoint beyond the NAT, which cannot reach
     the agent's host address, receives and decodes the stream."""
-    run = subprocess.run(["unshare", "--net", "--mount", sys.executable, os.path.join(HERE, "natlab.py")],
-                         capture_output=True, text=True, timeout=120)
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result = natlab()
     endpoint = result.get("endpoint", {})
     srflx = [c for c in endpoint.get("offer_candidates", []) if "typ srflx" in c]
     print(f"\nbehind a NAT: offered {endpoint.get('offer_candidates', [])[:2]}; the endpoint decoded "
@@ -196,3 +201,16 @@ def test_publishing_from_behind_a_nat(tmp_path):
     assert srflx and " 10.2.0.1 " in srflx[0] and "raddr 10.1.0.2" in srflx[0]
     assert endpoint["video_frames"] >= 30 and endpoint["audio_frames"] >= 30
     assert result["publish"]["state"] == "publishing"
+
+
+def test_a_path_that_dies_is_restarted_by_patch_and_the_server_keeps_its_session():
+    """natlab.py --pion --outage 12: every UDP datagram through the router is dropped for 12 s
+    (HTTP still works). Consent goes unanswered, the agent PATCHes an ICE restart (RFC 9725 §4.3.2)
+    that pion answers, and when the path heals the stream flows again in the same server session."""
+    result = natlab("--pion", "--outage", "12")
+    endpoint, outage = result["endpoint"], result.get("outage", {})
+    print(f"\n12 s without UDP: {outage}; pion saw {endpoint.get('posts')} POST, {endpoint.get('restarts')} ICE restart, "
+          f"{endpoint.get('video_frames')} frames; publish {result['publish']}")
+    assert endpoint["posts"] == 1 and endpoint["restarts"] == 1
+    assert outage["flowing_again_after"] is not None and outage["flowing_again_after"] < 10
+    assert result["publish"]["state"] == "publishing" and result["publish"]["attempts"] == 1

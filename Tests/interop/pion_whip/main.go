@@ -14,6 +14,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 
 type stats struct {
 	Posts        int    `json:"posts"`
+	Restarts     int    `json:"restarts"`
 	Deletes      int    `json:"deletes"`
 	Lite         bool   `json:"lite"`
 	VideoFrames  int    `json:"video_frames"`
@@ -119,8 +121,74 @@ func count(track *webrtc.TrackRemote) {
 	}
 }
 
+// restart answers an ICE restart (RFC 9725 §4.3.2): the PATCHed fragment's credentials and
+// candidates go into the session's offer, pion restarts ICE, and its new ones go back.
+func restart(w http.ResponseWriter, r *http.Request, pc *webrtc.PeerConnection) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 16<<10))
+	var fragment []string
+	for _, line := range strings.Split(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n") {
+		if strings.HasPrefix(line, "a=ice-ufrag:") || strings.HasPrefix(line, "a=ice-pwd:") || strings.HasPrefix(line, "a=candidate:") {
+			fragment = append(fragment, line)
+		}
+	}
+	var offer []string
+	for _, line := range strings.Split(strings.ReplaceAll(pc.RemoteDescription().SDP, "\r\n", "\n"), "\n") {
+		if strings.HasPrefix(line, "a=ice-ufrag:") || strings.HasPrefix(line, "a=ice-pwd:") || strings.HasPrefix(line, "a=candidate:") {
+			continue
+		}
+		offer = append(offer, line)
+		if strings.HasPrefix(line, "a=mid:") {
+			offer = append(offer, fragment...)
+		}
+	}
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: strings.Join(offer, "\r\n")}); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	answer, err := pc.CreateAnswer(nil)
+	check(err)
+	gathered := webrtc.GatheringCompletePromise(pc)
+	check(pc.SetLocalDescription(answer))
+	<-gathered
+	var reply []string
+	for _, line := range strings.Split(strings.ReplaceAll(pc.LocalDescription().SDP, "\r\n", "\n"), "\n") {
+		if strings.HasPrefix(line, "a=ice-ufrag:") || strings.HasPrefix(line, "a=ice-pwd:") || strings.HasPrefix(line, "a=candidate:") {
+			reply = append(reply, line)
+		}
+	}
+	mutex.Lock()
+	counts.Restarts++
+	mutex.Unlock()
+	w.Header().Set("Content-Type", "application/trickle-ice-sdpfrag")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(strings.Join(dedupe(reply), "\r\n") + "\r\n"))
+}
+
+func dedupe(lines []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, line := range lines {
+		if !seen[line] {
+			seen[line] = true
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
 func remove(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Path[len("/whip/"):]
+	if r.Method == http.MethodPatch {
+		mutex.Lock()
+		pc := sessions[id]
+		mutex.Unlock()
+		if pc == nil {
+			http.NotFound(w, r)
+			return
+		}
+		restart(w, r, pc)
+		return
+	}
 	mutex.Lock()
 	pc := sessions[id]
 	delete(sessions, id)
