@@ -287,9 +287,8 @@ struct RepublishBackoff {
     private var next = first
 
     mutating func delay(retryAfterSeconds: Int?, jitter: Double) -> Duration {
-        let base = max(next, .seconds(retryAfterSeconds ?? 0))
-        next = min(Self.cap, next * 2)
-        return base * (1 + jitter)
+        defer { next = min(Self.cap, next * 2) }
+        return max(next * (1 + jitter), .seconds(retryAfterSeconds ?? 0))  // never sooner than the server asked
     }
 
     mutating func published(for duration: Duration) {

@@ -33,3 +33,20 @@ import Testing
         #expect(try ICEServerLink(parsing: "stuns:secure.example").stunServer == nil)
     }
 }
+
+/// The wait before publishing again.
+@Suite struct RepublishBackoffTests {
+    @Test func doublesToThirtySecondsAndHonoursRetryAfterAboveTheJitter() {
+        var backoff = RepublishBackoff()
+        let delays = (0..<7).map { _ in backoff.delay(retryAfterSeconds: nil, jitter: 0) }
+        #expect(delays == [1, 2, 4, 8, 16, 30, 30].map { Duration.seconds($0) })
+        var busy = RepublishBackoff()
+        #expect(busy.delay(retryAfterSeconds: 2, jitter: -0.1) == .seconds(2))  // the jitter never undercuts the server
+        let jittered = busy.delay(retryAfterSeconds: 2, jitter: 0.1)  // 2 s of backoff by now, plus a tenth
+        #expect(jittered > .milliseconds(2_199) && jittered < .milliseconds(2_201))
+        busy.published(for: .seconds(9))
+        #expect(busy.delay(retryAfterSeconds: nil, jitter: 0) == .seconds(4))
+        busy.published(for: .seconds(10))
+        #expect(busy.delay(retryAfterSeconds: nil, jitter: 0) == .seconds(1))
+    }
+}
