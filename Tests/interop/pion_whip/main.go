@@ -74,16 +74,11 @@ func publish(api *webrtc.API, w http.ResponseWriter, r *http.Request) {
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	check(err)
 	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { go count(track) })
-	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: string(body)}); err != nil {
+	if err := negotiate(pc, string(body)); err != nil {
 		pc.Close()
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	answer, err := pc.CreateAnswer(nil)
-	check(err)
-	gathered := webrtc.GatheringCompletePromise(pc)
-	check(pc.SetLocalDescription(answer))
-	<-gathered
 	id := randomID()
 	mutex.Lock()
 	sessions[id] = pc
@@ -125,15 +120,10 @@ func count(track *webrtc.TrackRemote) {
 // candidates go into the session's offer, pion restarts ICE, and its new ones go back.
 func restart(w http.ResponseWriter, r *http.Request, pc *webrtc.PeerConnection) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 16<<10))
-	var fragment []string
-	for _, line := range strings.Split(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n") {
-		if strings.HasPrefix(line, "a=ice-ufrag:") || strings.HasPrefix(line, "a=ice-pwd:") || strings.HasPrefix(line, "a=candidate:") {
-			fragment = append(fragment, line)
-		}
-	}
+	fragment := iceLines(string(body))
 	var offer []string
-	for _, line := range strings.Split(strings.ReplaceAll(pc.RemoteDescription().SDP, "\r\n", "\n"), "\n") {
-		if strings.HasPrefix(line, "a=ice-ufrag:") || strings.HasPrefix(line, "a=ice-pwd:") || strings.HasPrefix(line, "a=candidate:") {
+	for _, line := range lines(pc.RemoteDescription().SDP) {
+		if isICE(line) {
 			continue
 		}
 		offer = append(offer, line)
@@ -141,27 +131,47 @@ func restart(w http.ResponseWriter, r *http.Request, pc *webrtc.PeerConnection) 
 			offer = append(offer, fragment...)
 		}
 	}
-	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: strings.Join(offer, "\r\n")}); err != nil {
+	if err := negotiate(pc, strings.Join(offer, "\r\n")); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	answer, err := pc.CreateAnswer(nil)
-	check(err)
-	gathered := webrtc.GatheringCompletePromise(pc)
-	check(pc.SetLocalDescription(answer))
-	<-gathered
-	var reply []string
-	for _, line := range strings.Split(strings.ReplaceAll(pc.LocalDescription().SDP, "\r\n", "\n"), "\n") {
-		if strings.HasPrefix(line, "a=ice-ufrag:") || strings.HasPrefix(line, "a=ice-pwd:") || strings.HasPrefix(line, "a=candidate:") {
-			reply = append(reply, line)
-		}
-	}
+	reply := iceLines(pc.LocalDescription().SDP)
 	mutex.Lock()
 	counts.Restarts++
 	mutex.Unlock()
 	w.Header().Set("Content-Type", "application/trickle-ice-sdpfrag")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte(strings.Join(dedupe(reply), "\r\n") + "\r\n"))
+}
+
+// negotiate takes an offer and makes the answer, candidates gathered (no trickle).
+func negotiate(pc *webrtc.PeerConnection, offer string) error {
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
+		return err
+	}
+	answer, err := pc.CreateAnswer(nil)
+	check(err)
+	gathered := webrtc.GatheringCompletePromise(pc)
+	check(pc.SetLocalDescription(answer))
+	<-gathered
+	return nil
+}
+
+func lines(sdp string) []string { return strings.Split(strings.ReplaceAll(sdp, "\r\n", "\n"), "\n") }
+
+func isICE(line string) bool {
+	return strings.HasPrefix(line, "a=ice-ufrag:") || strings.HasPrefix(line, "a=ice-pwd:") || strings.HasPrefix(line, "a=candidate:")
+}
+
+// iceLines: the credentials and candidates of a description or fragment.
+func iceLines(sdp string) []string {
+	var out []string
+	for _, line := range lines(sdp) {
+		if isICE(line) {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 func dedupe(lines []string) []string {
