@@ -124,10 +124,11 @@ def test_an_ice_lite_server_on_pion_receives_whole_frames(tmp_path):
     """pion in ICE-lite mode (pion_whip/main.go, built by `make interop-test`) answers a=ice-lite:
     Pinhole, the full agent, controls, checks and nominates (RFC 8445 §6.1.1); pion 3.1 also answers
     a=setup:active to the active offer, yet acts as the DTLS server, and Pinhole stays the client.
-    pion reassembles the VP8 frames and counts Opus."""
+    This endpoint has an RSA certificate (aiortc's are ECDSA): Pinhole, the DTLS client, checks it
+    against the answer's fingerprint all the same. pion reassembles the VP8 frames and counts Opus."""
     port = free_port()
     stats = tmp_path / "pion.json"
-    server = subprocess.Popen([PION, "--http", f"127.0.0.1:{port}", "--stats", str(stats)], stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([PION, "--http", f"127.0.0.1:{port}", "--stats", str(stats), "--rsa"], stderr=subprocess.DEVNULL)
     agent = Agent("--whip", f"http://127.0.0.1:{port}/whip")
     try:
         def read():
@@ -144,7 +145,7 @@ def test_an_ice_lite_server_on_pion_receives_whole_frames(tmp_path):
         server.kill()
         agent.stop()
     print(f"\npion ICE-lite endpoint: {({k: v for k, v in counts.items() if k != 'answer'})}; publish status {status}")
-    assert "a=ice-lite" in counts.get("answer", "")
+    assert "a=ice-lite" in counts.get("answer", "") and counts["certificate"] == "RSA 2048"
     assert counts["video_frames"] >= 60 and counts["key_frames"] >= 1 and counts["audio_packets"] >= 100
     assert status["state"] == "publishing" and status["attempts"] == 1
 

@@ -7,6 +7,7 @@ package main
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -32,18 +33,29 @@ type stats struct {
 	KeyFrames    int    `json:"key_frames"`
 	AudioPackets int    `json:"audio_packets"`
 	Answer       string `json:"answer"`
+	Certificate  string `json:"certificate"`
 }
 
 var (
 	mutex    sync.Mutex
-	counts   = stats{Lite: true}
+	counts        = stats{Lite: true, Certificate: "ECDSA P-256"}
+	configuration = webrtc.Configuration{}
 	sessions = map[string]*webrtc.PeerConnection{}
 )
 
 func main() {
 	address := flag.String("http", "127.0.0.1:8099", "listen address")
 	statsPath := flag.String("stats", "stats.json", "where the counts go")
+	useRSA := flag.Bool("rsa", false, "an RSA 2048 certificate (as GStreamer's webrtcbin has) instead of pion's ECDSA one")
 	flag.Parse()
+	if *useRSA {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		check(err)
+		certificate, err := webrtc.GenerateCertificate(key)
+		check(err)
+		configuration.Certificates = []webrtc.Certificate{*certificate}
+		counts.Certificate = "RSA 2048"
+	}
 	settings := webrtc.SettingEngine{}
 	settings.SetLite(true)
 	settings.SetIncludeLoopbackCandidate(true) // the tests run on loopback only
@@ -71,7 +83,7 @@ func publish(api *webrtc.API, w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "POST an SDP offer", http.StatusBadRequest)
 		return
 	}
-	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	pc, err := api.NewPeerConnection(configuration)
 	check(err)
 	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { go count(track) })
 	if err := negotiate(pc, string(body)); err != nil {
