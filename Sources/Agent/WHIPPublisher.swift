@@ -41,7 +41,7 @@ final class WHIPPublisher: Service, Sendable {
     /// STUN servers to learn the server-reflexive address from: the configured ones, and those the
     /// WHIP server named in its last answer's Link headers (RFC 9725 §4.6).
     let stunServers: [ICEServerLink]
-    private let linkedServers = Mutex<[ICEServerLink]>([])
+    let linkedServers = Mutex<[ICEServerLink]>([])
     private let statusBox: Mutex<Status>
     private let publishing = Mutex<Task<Void, Never>?>(nil)
 
@@ -166,12 +166,6 @@ final class WHIPPublisher: Service, Sendable {
                             publish: .init(remotePwd: answer.icePwd, candidates: addresses(answer.candidates)))
     }
 
-    /// The server's candidates this socket can send to.
-    private func addresses(_ candidates: [RemoteCandidate]) -> [(address: TransportAddress, priority: UInt32)] {
-        candidates.compactMap { c in (try? TransportAddress(parsing: c.address, defaultPort: c.port)).map { (address: $0, priority: c.priority) } }
-            .filter { $0.address.isIPv6 == transport.localAddress.isIPv6 }
-    }
-
     enum Ended: Error, CustomStringConvertible {
         case setupTimedOut, pathLost(String), stopped
         var description: String {
@@ -223,75 +217,5 @@ final class WHIPPublisher: Service, Sendable {
             $0.retryInSeconds = nil
             if let error { $0.lastError = error }
         }
-    }
-
-    /// Our candidates as SDP values: the host ones, then the server-reflexive ones.
-    private func candidateLines() async -> [String] {
-        let reflexive = await reflexiveAddresses()
-        return candidates.enumerated().map { Self.candidate($1, foundation: $0 + 1) }
-            + reflexive.enumerated().map { Self.candidate($1, foundation: candidates.count + $0 + 1, base: transport.localAddress) }
-    }
-
-    /// ICE restart by PATCH (RFC 9725 §4.3.2, RFC 8445 §9) on a path that stopped answering: the
-    /// server keeps its session and DTLS goes on. False when the server cannot (then: publish again).
-    private func restartICE(_ id: String, resource: String, previous: [(address: TransportAddress, priority: UInt32)]) async -> Bool {
-        var generator = SystemRandomNumberGenerator()
-        let local = ICECredentials.random(using: &generator)
-        let fragment = TrickleFragment.restart(ufrag: local.ufrag, pwd: local.pwd, media: "video", payloadType: PublishOffer.videoPayloadType,
-                                               mid: "0", candidates: await candidateLines())
-        guard let text = try? await exchange.restart(resource: resource, fragment: fragment),
-              let answer = try? TrickleFragment(parsing: text), let ufrag = answer.iceUfrag, let pwd = answer.icePwd else { return false }
-        let offered = addresses(answer.candidates.compactMap { RemoteCandidate(attributeValue: Substring($0)) })
-        transport.restartPublication(id: id, local: (local.ufrag, local.pwd), remote: (ufrag, pwd), candidates: offered.isEmpty ? previous : offered)
-        logger.info("WHIP ICE restart", metadata: ["resource": "\(resource)"])
-        events.publish("publish", ["state": "restarting ICE", "resource": resource])
-        return true
-    }
-
-    /// Where the STUN servers see the media socket (a NAT's mapping), asked all at once; each
-    /// address once, and none that is already a host candidate (RFC 8445 §5.1.3).
-    private func reflexiveAddresses() async -> [TransportAddress] {
-        let servers = (stunServers + linkedServers.withLock { $0 }).compactMap(\.stunServer)
-        return await withTaskGroup(of: TransportAddress?.self) { [transport, candidates, logger] group in
-            for (host, port) in servers {
-                group.addTask {
-                    guard let server = await transport.resolve(host: host, port: port).first else { return nil }
-                    let mapped = await transport.reflexiveAddress(from: server)
-                    logger.debug("STUN server answered", metadata: ["server": "\(server)", "reflexive": "\(mapped.map { "\($0)" } ?? "none")"])
-                    return mapped
-                }
-            }
-            var found: [TransportAddress] = []
-            for await address in group {
-                if let address, !found.contains(address), !candidates.contains(address) { found.append(address) }
-            }
-            return found
-        }
-    }
-
-    /// A candidate line: host (type preference 126), or server-reflexive (100) with the socket it
-    /// maps as its related address (RFC 8445 §5.1.2.1, RFC 8839 §5.1).
-    static func candidate(_ address: TransportAddress, foundation: Int, base: TransportAddress? = nil) -> String {
-        let preference = base == nil ? 126 : 100
-        let line = "candidate:\(foundation) 1 udp \((preference << 24) | ((65536 - foundation) << 8) | 255) \(address.canonicalIP) \(address.port)"
-        guard let base else { return line + " typ host" }
-        return line + " typ srflx raddr \(base.canonicalIP) rport \(base.port)"
-    }
-}
-
-/// The wait before publishing again: 1 s doubling to 30 s, with a tenth of jitter so that cameras
-/// that lost the same server do not all come back in step, and never shorter than the server's
-/// Retry-After. A publication that lasted 10 s starts the series again.
-struct RepublishBackoff {
-    static let first = Duration.seconds(1), cap = Duration.seconds(30), steady = Duration.seconds(10)
-    private var next = first
-
-    mutating func delay(retryAfterSeconds: Int?, jitter: Double) -> Duration {
-        defer { next = min(Self.cap, next * 2) }
-        return max(next * (1 + jitter), .seconds(retryAfterSeconds ?? 0))  // never sooner than the server asked
-    }
-
-    mutating func published(for duration: Duration) {
-        if duration >= Self.steady { next = Self.first }
     }
 }
