@@ -170,8 +170,7 @@ extension ICEControllingAgent {
     }
 
     private mutating func start(_ index: Int, nominate: Bool, now: UInt64) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        let transaction = (0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let transaction = STUNMessage.randomTransactionID()
         pairs[index].state = .inProgress
         pairs[index].check = Check(transaction: transaction, sentAt: now, transmissions: 1, nominate: nominate)
         return request(transaction, nominate: nominate)
@@ -202,8 +201,7 @@ extension ICEControllingAgent {
         if now > lastConsent + Self.livenessTimeout { state = .disconnected(address) }
         guard now >= nextConsentAt else { return nil }
         nextConsentAt = now + Self.consentInterval
-        var generator = SystemRandomNumberGenerator()
-        let transaction = (0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let transaction = STUNMessage.randomTransactionID()
         consent = Check(transaction: transaction, sentAt: now, transmissions: 1, nominate: false)
         return (request(transaction, nominate: false), address)
     }

@@ -52,13 +52,9 @@ public enum ICECheck {
                                tieBreaker: UInt64, nominate: Bool) -> [UInt8] {
         var builder = STUNMessageBuilder(class: .request, method: .binding, transactionID: transactionID)
         builder.append(.username, Array("\(remote.ufrag):\(local.ufrag)".utf8))
-        builder.append(.priority, bytes(UInt64(priority), count: 4))
-        builder.append(.iceControlling, bytes(tieBreaker, count: 8))
+        builder.append(.priority, bigEndian: priority)
+        builder.append(.iceControlling, bigEndian: tieBreaker)
         if nominate { builder.append(.useCandidate, []) }
         return builder.finish(integrityKey: Array(remote.pwd.utf8))
-    }
-
-    static func bytes(_ value: UInt64, count: Int) -> [UInt8] {
-        (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64(count - 1 - $0))) }
     }
 }

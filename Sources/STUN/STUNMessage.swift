@@ -21,6 +21,12 @@ public struct STUNMessage: Sendable, Equatable {
     /// The bytes as received, kept to check MESSAGE-INTEGRITY and FINGERPRINT.
     public var raw: [UInt8]
 
+    /// A fresh 96-bit transaction ID (RFC 8489 §6: uniformly random).
+    public static func randomTransactionID() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
     public func attribute(_ type: STUNAttributeType) -> STUNAttribute? {
         attributes.first { $0.type == type }
     }

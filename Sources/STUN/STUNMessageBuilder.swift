@@ -16,6 +16,11 @@ public struct STUNMessageBuilder: Sendable {
         setLength(bytes.count - STUNMessage.headerLength)
     }
 
+    /// An attribute holding one big-endian integer (PRIORITY, ICE-CONTROLLING: RFC 8445 §16.1).
+    public mutating func append<I: FixedWidthInteger>(_ type: STUNAttributeType, bigEndian value: I) {
+        append(type, (0..<I.bitWidth / 8).reversed().map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) })
+    }
+
     /// XOR-MAPPED-ADDRESS (§14.2): the port and address XORed with the magic cookie and transaction ID.
     public mutating func appendXORMappedAddress(_ address: TransportAddress) {
         let cookie = STUNMessage.magicCookie.bigEndianBytes

@@ -11,8 +11,7 @@ extension MediaTransport {
     /// The address `server` sees this socket at, or nil when it does not answer within about 2 s
     /// (requests at 0, 0.5 and 1.5 s: RFC 8489 §6.2.1's doubling from 500 ms).
     public func reflexiveAddress(from server: TransportAddress) async -> TransportAddress? {
-        var generator = SystemRandomNumberGenerator()
-        let transaction = (0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let transaction = STUNMessage.randomTransactionID()
         let request = STUNMessageBuilder(class: .request, method: .binding, transactionID: transaction).finish(integrityKey: nil)
         return await withCheckedContinuation { continuation in
             queries.withLock { $0[transaction] = (server, continuation) }
