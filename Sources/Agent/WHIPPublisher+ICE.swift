@@ -14,11 +14,11 @@ extension WHIPPublisher {
             .filter { $0.address.isIPv6 == transport.localAddress.isIPv6 }
     }
 
-    /// Our candidates as SDP values: the host ones, then the server-reflexive ones.
-    func candidateLines() async -> [String] {
-        let reflexive = await reflexiveAddresses()
-        return candidates.enumerated().map { Self.candidate($1, foundation: $0 + 1) }
-            + reflexive.enumerated().map { Self.candidate($1, foundation: candidates.count + $0 + 1, base: transport.localAddress) }
+    /// Our candidates: the host ones, then the server-reflexive ones with the socket they map.
+    func offeredCandidates() async -> [Candidate] {
+        let base = Candidate.Related(address: transport.localAddress.canonicalIP, port: transport.localAddress.port)
+        return candidates.map { Candidate(address: $0.canonicalIP, port: $0.port) }
+            + (await reflexiveAddresses()).map { Candidate(address: $0.canonicalIP, port: $0.port, related: base) }
     }
 
     /// ICE restart by PATCH (RFC 9725 §4.3.2, RFC 8445 §9) on a path that stopped answering: the
@@ -27,7 +27,7 @@ extension WHIPPublisher {
         var generator = SystemRandomNumberGenerator()
         let local = ICECredentials.random(using: &generator)
         let fragment = TrickleFragment.restart(ufrag: local.ufrag, pwd: local.pwd, media: "video", payloadType: PublishOffer.videoPayloadType,
-                                               mid: "0", candidates: await candidateLines())
+                                               mid: "0", candidates: await offeredCandidates())
         guard let text = try? await exchange.restart(resource: resource, fragment: fragment),
               let answer = try? TrickleFragment(parsing: text), let ufrag = answer.iceUfrag, let pwd = answer.icePwd else { return false }
         let offered = addresses(answer.candidates.compactMap { RemoteCandidate(attributeValue: Substring($0)) })
@@ -56,14 +56,5 @@ extension WHIPPublisher {
             }
             return found
         }
-    }
-
-    /// A candidate line: host (type preference 126), or server-reflexive (100) with the socket it
-    /// maps as its related address (RFC 8445 §5.1.2.1, RFC 8839 §5.1).
-    static func candidate(_ address: TransportAddress, foundation: Int, base: TransportAddress? = nil) -> String {
-        let preference = base == nil ? 126 : 100
-        let line = "candidate:\(foundation) 1 udp \((preference << 24) | ((65536 - foundation) << 8) | 255) \(address.canonicalIP) \(address.port)"
-        guard let base else { return line + " typ host" }
-        return line + " typ srflx raddr \(base.canonicalIP) rport \(base.port)"
     }
 }

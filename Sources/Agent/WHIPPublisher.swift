@@ -124,9 +124,8 @@ final class WHIPPublisher: Service, Sendable {
         }
         var generator = SystemRandomNumberGenerator()
         let local = ICECredentials.random(using: &generator)
-        let lines = await candidateLines()
         let offer = PublishOffer(ice: (local.ufrag, local.pwd), fingerprint: Fingerprint(algorithm: "sha-256", digest: certificate.sha256Fingerprint),
-                                 candidates: lines,
+                                 candidates: await offeredCandidates(),
                                  videoSSRC: streamer.video?.ssrc.rawValue ?? 1, audioSSRC: streamer.audio?.ssrc.rawValue ?? 2,
                                  sessionID: .random(in: 1...UInt64(Int64.max)))
         let published: WHIPExchange.Published

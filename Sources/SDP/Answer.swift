@@ -175,22 +175,37 @@ public struct Capabilities: Sendable {
                                          extensions: [mid, absSendTime, transportWideCC], retransmission: true)
 }
 
-/// A host candidate (RFC 8839 §5.1).
+/// A candidate of ours (RFC 8839 §5.1): a host address, or a server-reflexive one with the host
+/// address it maps as its related address.
 public struct Candidate: Sendable, Equatable {
     public var address: String
     public var port: UInt16
+    public var related: Related?
 
-    public init(address: String, port: UInt16) {
+    public struct Related: Sendable, Equatable {
+        public var address: String
+        public var port: UInt16
+        public init(address: String, port: UInt16) {
+            self.address = address
+            self.port = port
+        }
+    }
+
+    public init(address: String, port: UInt16, related: Related? = nil) {
         self.address = address
         self.port = port
+        self.related = related
     }
 
     var ipVersion: String { address.contains(":") ? "IP6" : "IP4" }
 
-    /// Host priority per RFC 8445 §5.1.2.1: type preference 126, local preference by order, component 1.
-    func attribute(foundation: Int) -> String {
-        let priority = (126 << 24) | ((65536 - foundation) << 8) | 255
-        return "a=candidate:\(foundation) 1 udp \(priority) \(address) \(port) typ host"
+    /// The attribute line; priority per RFC 8445 §5.1.2.1: type preference 126 (host) or 100
+    /// (server-reflexive), local preference by order, component 1.
+    public func attribute(foundation: Int) -> String {
+        let priority = ((related == nil ? 126 : 100) << 24) | ((65536 - foundation) << 8) | 255
+        let line = "a=candidate:\(foundation) 1 udp \(priority) \(address) \(port)"
+        guard let related else { return line + " typ host" }
+        return line + " typ srflx raddr \(related.address) rport \(related.port)"
     }
 }
 

@@ -5,8 +5,8 @@
 public struct PublishOffer: Sendable {
     public var ice: (ufrag: String, pwd: String)
     public var fingerprint: Fingerprint
-    /// Candidates as SDP attribute values ("candidate:..."), host first.
-    public var candidates: [String]
+    /// Host candidates first, then server-reflexive ones.
+    public var candidates: [Candidate]
     public var videoSSRC: UInt32
     public var audioSSRC: UInt32
     public var sessionID: UInt64
@@ -18,7 +18,7 @@ public struct PublishOffer: Sendable {
     /// Header extension ids offered (RFC 8285): the mid, and transport-wide sequence numbers.
     public static let extensions: [(id: UInt8, uri: String)] = [(1, Capabilities.mid), (3, Capabilities.transportWideCC)]
 
-    public init(ice: (ufrag: String, pwd: String), fingerprint: Fingerprint, candidates: [String],
+    public init(ice: (ufrag: String, pwd: String), fingerprint: Fingerprint, candidates: [Candidate],
                 videoSSRC: UInt32, audioSSRC: UInt32, sessionID: UInt64) {
         self.ice = ice
         self.fingerprint = fingerprint
@@ -64,7 +64,7 @@ public struct PublishOffer: Sendable {
         w.line("a=msid:\(streamID) \(streamID)-\(kind)")
         w.line("a=ssrc:\(ssrc) cname:\(cname)")
         w.line("a=ssrc:\(ssrc) msid:\(streamID) \(streamID)-\(kind)")
-        for candidate in candidates { w.line("a=\(candidate)") }
+        for (index, c) in candidates.enumerated() { w.line(c.attribute(foundation: index + 1)) }
         w.line("a=end-of-candidates")
     }
 }

@@ -67,19 +67,18 @@ public struct TrickleFragment: Sendable, Equatable {
     /// media section (BUNDLE: one transport), as RFC 9725 §4.3.2 shows.
     public static func restartAnswer(ufrag: String, pwd: String, media: String, payloadType: UInt8, mid: String,
                                      candidates: [Candidate]) -> String {
-        "a=ice-lite\r\n" + restart(ufrag: ufrag, pwd: pwd, media: media, payloadType: payloadType, mid: mid,
-                                  candidates: candidates.enumerated().map { String($1.attribute(foundation: $0 + 1).dropFirst(2)) })
+        "a=ice-lite\r\n" + restart(ufrag: ufrag, pwd: pwd, media: media, payloadType: payloadType, mid: mid, candidates: candidates)
     }
 
     /// An ICE restart request or answer (RFC 9725 §4.3.2, RFC 8840): credentials, then the first
-    /// media section with the candidates (each "candidate:..."); the publisher sends one by PATCH.
-    public static func restart(ufrag: String, pwd: String, media: String, payloadType: UInt8, mid: String, candidates: [String]) -> String {
+    /// media section with the candidates; the publisher sends one by PATCH.
+    public static func restart(ufrag: String, pwd: String, media: String, payloadType: UInt8, mid: String, candidates: [Candidate]) -> String {
         var w = SDPWriter()
         w.line("a=ice-ufrag:\(ufrag)")
         w.line("a=ice-pwd:\(pwd)")
         w.line("m=\(media) 9 UDP/TLS/RTP/SAVPF \(payloadType)")
         w.line("a=mid:\(mid)")
-        for candidate in candidates { w.line("a=\(candidate)") }
+        for (index, c) in candidates.enumerated() { w.line(c.attribute(foundation: index + 1)) }
         w.line("a=end-of-candidates")
         return w.text
     }

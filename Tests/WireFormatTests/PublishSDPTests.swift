@@ -6,7 +6,8 @@ import Testing
 @Suite struct PublishSDPTests {
     static let offer = PublishOffer(ice: (ufrag: "pinhole1", pwd: "abcdefghijklmnopqrstuvwx"),
                                     fingerprint: Fingerprint(algorithm: "sha-256", digest: Array(0..<32)),
-                                    candidates: ["candidate:1 1 udp 2130706431 192.0.2.7 8189 typ host"],
+                                    candidates: [Candidate(address: "192.0.2.7", port: 8189),
+                                                 Candidate(address: "198.51.100.4", port: 40000, related: .init(address: "192.0.2.7", port: 8189))],
                                     videoSSRC: 1111, audioSSRC: 2222, sessionID: 99)
 
     @Test func theOfferIsBundledSendOnlyAndMakesUsTheDTLSClient() throws {
@@ -16,7 +17,8 @@ import Testing
         for m in sdp.media {
             #expect(m.has("sendonly") && m.has("rtcp-mux"))
             #expect(m.attributes("setup").first?.value == "active")
-            #expect(m.attributes("candidate").first?.value == "1 1 udp 2130706431 192.0.2.7 8189 typ host")
+            #expect(m.attributes("candidate").map(\.value) == ["1 1 udp 2130706431 192.0.2.7 8189 typ host",
+                                                             "2 1 udp 1694498559 198.51.100.4 40000 typ srflx raddr 192.0.2.7 rport 8189"])
             #expect(m.attributes("fingerprint").first?.value == Self.offer.fingerprint.sdpValue[...])
         }
         #expect(sdp.media[0].attributes("rtpmap").first?.value == "96 VP8/90000")
