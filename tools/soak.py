@@ -22,10 +22,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "interop"))
+from churn import footprint  # noqa: E402
+from rawpeer import status  # noqa: E402
 from whep_client import Viewer  # noqa: E402
 
 
@@ -58,18 +59,11 @@ class Process:
         return (int(fields[11]) + int(fields[12])) / self.ticks
 
     def sample(self):
-        with open(f"/proc/{self.pid}/status") as f:
-            rss_kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        """Resident memory, descriptors and threads (as tools/churn.py reads them), and the CPU share since the last sample."""
         now, cpu = time.monotonic(), self.cpu_seconds()
         share = (cpu - self.last[1]) / (now - self.last[0]) * 100
         self.last = (now, cpu)
-        return {"rss_mb": round(rss_kb / 1024, 1), "fds": len(os.listdir(f"/proc/{self.pid}/fd")),
-                "threads": len(os.listdir(f"/proc/{self.pid}/task")), "cpu_percent": round(share, 1)}
-
-
-def status(base):
-    with urllib.request.urlopen(base + "/api/status", timeout=5) as r:
-        return json.load(r)
+        return {**footprint(self.pid), "cpu_percent": round(share, 1)}
 
 
 async def soak(args, base, process, agent):
