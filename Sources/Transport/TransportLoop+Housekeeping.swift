@@ -11,7 +11,7 @@ extension TransportLoop {
             if session.agent != nil { servicePublication(session, id: id, now: now) }
             if session.phase != .connected, now - session.createdAt > transport.limits.setupTimeout {
                 close(id, reason: "ICE and DTLS did not complete in time")
-            } else if now - session.lastConsent > transport.limits.consentTimeout {
+            } else if session.agent == nil, now - session.lastConsent > transport.limits.consentTimeout {  // a publication's agent judges its own
                 close(id, reason: "consent expired (RFC 7675)")
             } else if session.phase == .handshaking, let wait = session.dtls.timeoutMicroseconds, wait <= 0,
                       let address = session.address {

@@ -11,10 +11,9 @@ extension TransportLoop {
         if message.messageClass == .successResponse,
            transport.answer(transaction: message.transactionID, from: source, with: message.xorMappedAddress) { return }
         for (id, session) in sessions {
-            let now = self.now
             guard var agent = session.agent, agent.handleResponse(message, from: source, now: now) else { continue }
             session.agent = agent
-            follow(agent, id: id, session: session, now: now)
+            follow(agent, id: id, session: session)
             return
         }
     }
@@ -32,7 +31,7 @@ extension TransportLoop {
         guard var agent = session.agent else { return }
         for (datagram, address) in agent.poll(now: now) { transport.socket.send(datagram, to: address) }
         session.agent = agent
-        follow(agent, id: id, session: session, now: now)
+        follow(agent, id: id, session: session)
     }
 
     /// A new controlling agent with the new credentials (RFC 8445 §9): it checks and nominates
@@ -52,11 +51,10 @@ extension TransportLoop {
 
     /// Once a pair is selected, DTLS starts from it (we are the client, RFC 5763 §5); a new
     /// selection moves media there; failure or expired consent ends the publication.
-    func follow(_ agent: ICEControllingAgent, id: String, session: Session, now: UInt64) {
+    func follow(_ agent: ICEControllingAgent, id: String, session: Session) {
         switch agent.state {
         case .checking: break
         case .connected(let address), .disconnected(let address):
-            session.lastConsent = now  // the agent judges consent itself (RFC 7675)
             if session.address != address {
                 validate(address, session: session, id: id)
                 session.address = address
